@@ -1,0 +1,35 @@
+// Lint for every project. The module-boundary rule is what keeps the architecture honest:
+// apps depend on libs only (never on each other), libs never on apps, and the core libs
+// (contracts, config) import no I/O client.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const ioClients = ['pg', 'kysely', '@nats-io/*', 'ioredis', 'fastify', 'fastify-plugin', '@opentelemetry/*', 'pino'];
+
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.freshet/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: ioClients },
+            { sourceTag: 'layer:adapter', onlyDependOnLibsWithTags: ['layer:core', 'layer:adapter'] },
+            { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:core', 'layer:adapter', 'layer:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+];

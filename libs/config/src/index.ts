@@ -1,0 +1,3 @@
+export { ConfigError, type ConfigProblem } from './config-error';
+export { loadConfig } from './load-config';
+export { httpEnv, natsEnv, portEnv, postgresEnv, redisEnv } from './env-fragments';

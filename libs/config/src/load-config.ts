@@ -1,0 +1,24 @@
+// Parses a service's environment once at start against its zod schema and freezes it.
+// Nothing else in a service reads process.env.
+import type { z } from 'zod';
+import { ConfigError } from './config-error';
+
+type EnvSource = Record<string, string | undefined>;
+
+export function loadConfig<S extends z.ZodObject>(
+  service: string,
+  schema: S,
+  env: EnvSource = process.env,
+): Readonly<z.infer<S>> {
+  // Empty strings mean "unset": `FOO= npm start` must not bypass a default with ''.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => ({
+      variable: issue.path.map(String).join('.') || '(root)',
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
+    }));
+    throw new ConfigError(service, problems);
+  }
+  return Object.freeze(result.data);
+}

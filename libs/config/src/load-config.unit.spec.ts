@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, httpEnv, loadConfig, natsEnv, portEnv, postgresEnv } from './index';
+
+const schema = z.object({ ...httpEnv, ...portEnv(3000), ...natsEnv, ...postgresEnv, UPSTREAM_URL: z.url() });
+
+describe('loadConfig', () => {
+  it('applies defaults and freezes the result', () => {
+    const config = loadConfig('svc', schema, { UPSTREAM_URL: 'http://localhost:1' });
+    expect(config.PORT).toBe(3000);
+    expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
+    expect(config.FRESHET_SUBJECT_PREFIX).toBe('freshet');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('coerces numbers from strings', () => {
+    const config = loadConfig('svc', schema, { UPSTREAM_URL: 'http://x', PORT: '8080' });
+    expect(config.PORT).toBe(8080);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig('svc', schema, { UPSTREAM_URL: 'http://x', PORT: '' });
+    expect(config.PORT).toBe(3000);
+  });
+
+  it('reports every missing or bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig('ingest', schema, { PORT: 'eighty', FRESHET_SUBJECT_PREFIX: 'a.b', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.problems.map((p) => p.variable).sort()).toEqual(
+      ['DATABASE_URL', 'FRESHET_SUBJECT_PREFIX', 'PORT', 'UPSTREAM_URL'].sort(),
+    );
+    expect(configError.message).toContain('ingest: invalid configuration (4 problems)');
+    expect(configError.message).toMatch(/UPSTREAM_URL: is required but not set/);
+  });
+});

@@ -1,0 +1,19 @@
+// Protocol literals defined once: header names, stream defaults, RPC names.
+
+export const HEADERS = {
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  eventType: 'Freshet-Event-Type',
+  lastEventId: 'last-event-id',
+} as const;
+
+export const DEFAULT_SUBJECT_PREFIX = 'freshet';
+export const DEFAULT_EVENTS_STREAM = 'FRESHET_EVENTS';
+export const DEFAULT_COMMANDS_STREAM = 'FRESHET_SYNC_COMMANDS';
+
+export const RPC = {
+  ingest: { service: 'ingest', getSource: 'get-source' },
+} as const;
+
+/** SSE event name the gateway uses for its own control messages. */
+export const SSE_EVENTS = { ready: 'ready', error: 'error' } as const;

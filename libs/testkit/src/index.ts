@@ -1,0 +1,5 @@
+export { testNames, uniqueId, type TestNames } from './unique-names';
+export { TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL } from './test-servers';
+export { createSchema, dropSchema } from './postgres-schema';
+export { deleteStreams } from './nats-streams';
+export { waitFor } from './wait-for';
