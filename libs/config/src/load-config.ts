@@ -14,10 +14,11 @@ export function loadConfig<S extends z.ZodObject>(
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => ({
-      variable: issue.path.map(String).join('.') || '(root)',
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
-    }));
+    const problems = result.error.issues.map((issue) => {
+      const variable = issue.path.map(String).join('.') || '(root)';
+      const unset = issue.code === 'invalid_type' && cleaned[variable] === undefined;
+      return { variable, message: unset ? 'is required but not set' : `${issue.message} (got ${JSON.stringify(cleaned[variable])})` };
+    });
     throw new ConfigError(service, problems);
   }
   return Object.freeze(result.data);

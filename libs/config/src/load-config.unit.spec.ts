@@ -37,5 +37,7 @@ describe('loadConfig', () => {
     );
     expect(configError.message).toContain('ingest: invalid configuration (4 problems)');
     expect(configError.message).toMatch(/UPSTREAM_URL: is required but not set/);
+    expect(configError.message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect(configError.message).not.toMatch(/PORT: is required/);
   });
 });

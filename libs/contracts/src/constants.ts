@@ -16,4 +16,4 @@ export const RPC = {
 } as const;
 
 /** SSE event name the gateway uses for its own control messages. */
-export const SSE_EVENTS = { ready: 'ready', error: 'error' } as const;
+export const SSE_EVENTS = { ready: 'ready', reset: 'reset' } as const;

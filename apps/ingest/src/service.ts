@@ -1,0 +1,111 @@
+// Wires ingest's long-running parts and owns their lifecycle: migrations, the outbox
+// relay, the sync-command consumer, the source RPC and the HTTP server. stop() closes
+// them in the order that loses nothing: stop taking jobs, finish the running one, flush
+// the outbox, then drain the bus and close the pool.
+import { sql } from 'kysely';
+import { jetstream } from '@nats-io/jetstream';
+import {
+  busTopology,
+  closeBus,
+  connectBus,
+  consumeDurable,
+  ensureDurableConsumer,
+  ensureStreams,
+  publishEvent,
+} from '@freshet/bus';
+import { allSyncCommandsSubject, syncCommandSchema } from '@freshet/contracts';
+import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
+import { createServiceMetrics, type Logger } from '@freshet/telemetry';
+import { buildIngestApp } from './app';
+import type { IngestConfig } from './config';
+import type { IngestDatabase } from './db/ingest-tables';
+import { migrateIngest } from './db/migrate-ingest';
+import { startSourceRpc } from './rpc/source-rpc-responder';
+import { createSyncCommandHandler } from './sync/sync-command-handler';
+
+export interface RunningIngest {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startIngest(config: Readonly<IngestConfig>, logger: Logger): Promise<RunningIngest> {
+  const metrics = createServiceMetrics('ingest');
+  const db = createEventStoreDb<IngestDatabase>({
+    connectionString: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
+  await migrateIngest(db, config.DATABASE_SCHEMA);
+
+  const nc = await connectBus({ servers: config.NATS_URL, name: 'ingest', logger });
+  const topology = busTopology({
+    prefix: config.FRESHET_SUBJECT_PREFIX,
+    eventsStream: config.FRESHET_EVENTS_STREAM,
+    commandsStream: config.FRESHET_COMMANDS_STREAM,
+    eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
+  });
+  await ensureStreams(nc, topology, logger);
+  const js = jetstream(nc);
+
+  const relay = createOutboxRelay({
+    db,
+    name: 'jetstream',
+    logger,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    listen: { connectionString: config.DATABASE_URL, channel: eventsChannel(config.DATABASE_SCHEMA) },
+    publish: async (stored) => {
+      await publishEvent(js, config.FRESHET_SUBJECT_PREFIX, stored.event);
+    },
+  });
+  relay.start();
+
+  await ensureDurableConsumer(nc, {
+    stream: config.FRESHET_COMMANDS_STREAM,
+    durable: config.INGEST_CONSUMER,
+    filterSubject: allSyncCommandsSubject(config.FRESHET_SUBJECT_PREFIX),
+    ackWaitMs: config.INGEST_ACK_WAIT_MS,
+    maxAckPending: config.INGEST_MAX_CONCURRENT_JOBS,
+    // Room for a crash on the last attempt: the handler ends a job itself after
+    // INGEST_MAX_ATTEMPTS, the server's limit is only the safety net.
+    maxDeliver: config.INGEST_MAX_ATTEMPTS + 2,
+  });
+  const consumer = await consumeDurable({
+    nc,
+    stream: config.FRESHET_COMMANDS_STREAM,
+    durable: config.INGEST_CONSUMER,
+    schema: syncCommandSchema,
+    logger,
+    handler: createSyncCommandHandler({
+      db,
+      logger,
+      retry: { maxAttempts: config.INGEST_MAX_ATTEMPTS, baseDelayMs: config.INGEST_RETRY_BASE_MS },
+    }),
+  });
+
+  const rpc = startSourceRpc(nc, db, config.FRESHET_SUBJECT_PREFIX, logger);
+
+  const app = await buildIngestApp({
+    db,
+    logger,
+    metrics,
+    readiness: {
+      postgres: () => sql`select 1`.execute(db),
+      nats: () => nc.flush(),
+    },
+  });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ url }, 'ingest listening');
+
+  return {
+    url,
+    async stop() {
+      await app.close();
+      await consumer.stop();
+      rpc.unsubscribe();
+      await relay.stop();
+      await closeBus(nc);
+      await db.destroy();
+      await metrics.shutdown();
+    },
+  };
+}

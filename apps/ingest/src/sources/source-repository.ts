@@ -1,0 +1,46 @@
+// The sources ingest syncs: definitions (validated on the way in and out) and when
+// each was last synced.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { sourceDefinitionSchema, type SourceDefinition, type SourceInfo } from '@freshet/contracts';
+import type { IngestDatabase, SourceRow } from '../db/ingest-tables';
+
+type Db = Kysely<IngestDatabase> | Transaction<IngestDatabase>;
+
+export interface StoredSource {
+  definition: SourceDefinition;
+  lastSyncedAt: Date | null;
+}
+
+function toStoredSource(row: SourceRow): StoredSource {
+  return { definition: sourceDefinitionSchema.parse(row.definition), lastSyncedAt: row.last_synced_at };
+}
+
+export async function upsertSource(db: Db, definition: SourceDefinition): Promise<void> {
+  const json = JSON.stringify(definition);
+  await db
+    .insertInto('sources')
+    .values({ tenant: definition.tenant, source: definition.source, definition: json })
+    .onConflict((oc) => oc.columns(['tenant', 'source']).doUpdateSet({ definition: json, updated_at: sql`now()` }))
+    .execute();
+}
+
+export async function findSource(db: Db, tenant: string, source: string): Promise<StoredSource | undefined> {
+  const row = await db.selectFrom('sources').selectAll().where('tenant', '=', tenant).where('source', '=', source).executeTakeFirst();
+  return row ? toStoredSource(row) : undefined;
+}
+
+export async function findSourceInfo(db: Db, tenant: string, source: string): Promise<SourceInfo | undefined> {
+  const stored = await findSource(db, tenant, source);
+  if (!stored) return undefined;
+  const { count } = await db
+    .selectFrom('records')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('tenant', '=', tenant)
+    .where('source', '=', source)
+    .executeTakeFirstOrThrow();
+  return { ...stored.definition, lastSyncedAt: stored.lastSyncedAt?.toISOString() ?? null, recordCount: Number(count) };
+}
+
+export async function markSourceSynced(db: Db, tenant: string, source: string, at: Date): Promise<void> {
+  await db.updateTable('sources').set({ last_synced_at: at }).where('tenant', '=', tenant).where('source', '=', source).execute();
+}

@@ -1,0 +1,33 @@
+// Whether a failed attempt is tried again, and after how long. Exponential from a base
+// (doubling per attempt), capped; an upstream's Retry-After wins when it asks for longer.
+import { ConnectorError, UpstreamHttpError } from '@freshet/connectors';
+import type { JobError } from '@freshet/contracts';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs?: number;
+}
+
+export interface RetryDecision {
+  willRetry: boolean;
+  delayMs: number;
+  error: JobError;
+}
+
+export function classifyError(error: unknown): JobError {
+  if (error instanceof ConnectorError) return { code: error.code, message: error.message, retryable: error.retryable };
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // A concurrent sync of the same source committed first: run again on fresh state.
+  if (code === 'WRONG_EXPECTED_VERSION') return { code, message, retryable: true };
+  return { code: typeof code === 'string' ? code : 'SYNC_FAILED', message, retryable: true };
+}
+
+export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy): RetryDecision {
+  const jobError = classifyError(error);
+  const willRetry = jobError.retryable && attempt < policy.maxAttempts;
+  const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs ?? 3_600_000);
+  const retryAfter = error instanceof UpstreamHttpError ? (error.retryAfterMs ?? 0) : 0;
+  return { willRetry, delayMs: Math.max(backoff, retryAfter), error: jobError };
+}

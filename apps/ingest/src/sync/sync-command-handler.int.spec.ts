@@ -1,0 +1,157 @@
+// The sync job against the real Postgres: what it commits, what it refuses to commit,
+// and how it reports failures.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import { createEventStoreDb, readStream } from '@freshet/event-store';
+import { syncCommandSchema, type SyncCommand } from '@freshet/contracts';
+import { createSchema, dropSchema, testNames, TEST_DATABASE_URL } from '@freshet/testkit';
+import type { DurableMessageContext } from '@freshet/bus';
+import type { IngestDatabase } from '../db/ingest-tables';
+import { migrateIngest } from '../db/migrate-ingest';
+import { findSource, upsertSource } from '../sources/source-repository';
+import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream';
+import { createSyncCommandHandler } from './sync-command-handler';
+import { contentStreamId, jobStreamId } from './stream-ids';
+
+const names = testNames('ingest');
+let db: Kysely<IngestDatabase>;
+let upstream: FakeUpstream;
+const logger = pino({ level: 'silent' });
+const handler = () => createSyncCommandHandler({ db, logger, retry: { maxAttempts: 3, baseDelayMs: 1000 } });
+
+function command(source = 'products'): SyncCommand {
+  return syncCommandSchema.parse({
+    type: 'sync.requested',
+    commandId: randomUUID(),
+    jobId: randomUUID(),
+    tenant: 'acme',
+    source,
+    priority: 10,
+    reason: 'test',
+    requestedAt: new Date().toISOString(),
+  });
+}
+
+const ctx = (deliveryCount = 1): DurableMessageContext => ({
+  subject: 'x',
+  streamSequence: 1,
+  deliveryCount,
+  headers: {},
+  working: () => undefined,
+});
+
+async function contentEvents() {
+  return (await readStream(db, contentStreamId('acme', 'products'))).events.map((e) => e.event);
+}
+async function jobEvents(jobId: string) {
+  return (await readStream(db, jobStreamId(jobId))).events.map((e) => e.event);
+}
+async function recordCount() {
+  const { count } = await db.selectFrom('records').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+beforeAll(async () => {
+  await createSchema(names.databaseSchema);
+  db = createEventStoreDb<IngestDatabase>({ connectionString: TEST_DATABASE_URL, schema: names.databaseSchema });
+  await migrateIngest(db, names.databaseSchema);
+  upstream = await startFakeUpstream(120);
+  await upsertSource(db, {
+    tenant: 'acme',
+    source: 'products',
+    staleAfterMs: 3_600_000,
+    connector: { type: 'http-paged-list', baseUrl: upstream.url, path: '/items', primaryKey: 'id', pageParam: 'page', totalPagesHeader: 'x-pages', maxPages: 100, timeoutMs: 2000 },
+  });
+});
+
+afterAll(async () => {
+  await upstream?.close();
+  await db?.destroy();
+  await dropSchema(names.databaseSchema);
+});
+
+beforeEach(() => {
+  upstream.fault = 'none';
+});
+
+describe('sync command handler', () => {
+  it('commits the first sync: one content.created per item, records, last-synced time, job events', async () => {
+    const cmd = command();
+    expect(await handler()(cmd, ctx())).toEqual({ ack: true });
+    const events = await contentEvents();
+    expect(events).toHaveLength(120);
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(['content.created']));
+    expect(await recordCount()).toBe(120);
+    expect((await findSource(db, 'acme', 'products'))?.lastSyncedAt).toBeInstanceOf(Date);
+    expect((await jobEvents(cmd.jobId)).map((e) => e.type)).toEqual(['job.started', 'job.completed']);
+  });
+
+  it('emits no content event when nothing changed', async () => {
+    const before = (await contentEvents()).length;
+    const cmd = command();
+    await handler()(cmd, ctx());
+    expect(await contentEvents()).toHaveLength(before);
+    const completed = (await jobEvents(cmd.jobId)).at(-1);
+    expect(completed).toMatchObject({ type: 'job.completed', data: { stats: { unchanged: 120, created: 0, pages: 3, requests: 3 } } });
+  });
+
+  it('emits exactly the changes: created, updated, deleted', async () => {
+    const before = (await contentEvents()).length;
+    upstream.items.unshift({ id: 121, name: 'new', price: 1 });
+    upstream.items[1]!['name'] = 'renamed';
+    const removed = upstream.items.pop()!;
+    await handler()(command(), ctx());
+    const added = (await contentEvents()).slice(before);
+    expect(added.map((e) => [e.type, (e.data as { key: string }).key])).toEqual([
+      ['content.created', '121'],
+      ['content.updated', String(upstream.items[1]!.id)],
+      ['content.deleted', String(removed.id)],
+    ]);
+    expect(await recordCount()).toBe(120);
+  });
+
+  it('changes nothing when a page is malformed, and fails the job for good', async () => {
+    const before = (await contentEvents()).length;
+    const synced = (await findSource(db, 'acme', 'products'))?.lastSyncedAt;
+    upstream.items.unshift({ id: 122, name: 'never seen', price: 1 });
+    upstream.fault = 'malformed-page-2';
+    const cmd = command();
+    const result = await handler()(cmd, ctx());
+    expect(result).toMatchObject({ term: expect.stringMatching(/^INVALID_UPSTREAM_PAGE: page 2/) });
+    expect(await contentEvents()).toHaveLength(before);
+    expect((await findSource(db, 'acme', 'products'))?.lastSyncedAt).toEqual(synced);
+    expect((await jobEvents(cmd.jobId)).at(-1)).toMatchObject({
+      type: 'job.failed',
+      data: { willRetry: false, error: { code: 'INVALID_UPSTREAM_PAGE', retryable: false } },
+    });
+    upstream.items.shift();
+  });
+
+  it('asks for a retry with backoff while the upstream is down, and gives up after the last attempt', async () => {
+    upstream.fault = 'unavailable';
+    const cmd = command();
+    expect(await handler()(cmd, ctx(1))).toEqual({ nak: 1000 });
+    expect(await handler()(cmd, ctx(2))).toEqual({ nak: 2000 });
+    expect(await handler()(cmd, ctx(3))).toMatchObject({ term: expect.stringMatching(/UPSTREAM_HTTP_ERROR/) });
+    const failures = (await jobEvents(cmd.jobId)).filter((e) => e.type === 'job.failed');
+    expect(failures.map((e) => (e.data as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
+  });
+
+  it('fails a command for an unknown source at once, naming it', async () => {
+    const cmd = command('ghost');
+    expect(await handler()(cmd, ctx())).toMatchObject({ term: 'source acme/ghost is not configured' });
+    expect((await jobEvents(cmd.jobId)).map((e) => e.type)).toEqual(['job.failed']);
+  });
+
+  it('lets only one of two concurrent syncs commit the same change', async () => {
+    const before = (await contentEvents()).length;
+    upstream.items.unshift({ id: 123, name: 'raced', price: 1 });
+    const results = await Promise.all([handler()(command(), ctx()), handler()(command(), ctx())]);
+    const created = (await contentEvents()).slice(before).filter((e) => (e.data as { key: string }).key === '123');
+    expect(created).toHaveLength(1);
+    // the loser either saw the winner's commit (no change) or lost the version race (retry)
+    for (const result of results) expect(result).toSatisfy((r) => 'ack' in r || ('nak' in r && typeof r.nak === 'number'));
+  });
+});

@@ -1,0 +1,34 @@
+// A tiny paged upstream on loopback for ingest's integration tests (apps may not import
+// upstream-sim). Items are newest first, 50 per page, X-Pages header; faults on demand.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUpstream {
+  url: string;
+  items: Array<Record<string, unknown> & { id: number }>;
+  fault: 'none' | 'malformed-page-2' | 'unavailable';
+  requests: number;
+  close(): Promise<void>;
+}
+
+export async function startFakeUpstream(count: number): Promise<FakeUpstream> {
+  const state: Omit<FakeUpstream, 'url' | 'close'> = {
+    items: Array.from({ length: count }, (_, i) => ({ id: count - i, name: `item ${count - i}`, price: 100 + i })),
+    fault: 'none',
+    requests: 0,
+  };
+  const server: Server = createServer((req, res) => {
+    state.requests += 1;
+    const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
+    if (state.fault === 'unavailable') return void res.writeHead(503).end('down');
+    const pages = Math.max(1, Math.ceil(state.items.length / 50));
+    const body = state.fault === 'malformed-page-2' && page === 2 ? '{"not":"a list"}' : JSON.stringify(state.items.slice((page - 1) * 50, page * 50));
+    res.writeHead(200, { 'content-type': 'application/json', 'x-pages': String(pages) }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const upstream = Object.assign(state, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+  return upstream as FakeUpstream;
+}

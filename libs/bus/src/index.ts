@@ -1,0 +1,45 @@
+// @freshet/bus: the NATS connection, idempotent stream and consumer provisioning, and
+// typed, validated publish/consume for Freshet's contracts. The only public entry.
+export { connectBus, closeBus, type ConnectBusOptions } from './connect-bus';
+export {
+  busTopology,
+  MIN_DUPLICATE_WINDOW_MS,
+  COMMANDS_DUPLICATE_WINDOW_MS,
+  type BusTopology,
+  type BusTopologyOptions,
+  type BusStreamConfig,
+} from './bus-topology';
+export { ensureStreams, type EnsureStreamsResult } from './ensure-streams';
+export { ensureDurableConsumer, type DurableConsumerOptions, type EnsureConsumerOutcome } from './ensure-durable-consumer';
+export { publishEvent } from './publish-event';
+export { publishSyncCommand } from './publish-sync-command';
+export type { PublishResult } from './publish-message';
+export {
+  consumeDurable,
+  type ConsumeDurableOptions,
+  type DurableHandler,
+  type DurableMessageContext,
+  type HandlerResult,
+} from './consume-durable';
+export { consumeOrdered, type ConsumeOrderedOptions, type OrderedMessageMeta } from './consume-ordered';
+export type { ConsumerHandle } from './consume-loop';
+export { streamLastSequence, streamState } from './stream-last-sequence';
+export type { MessageHeaders } from './message-headers';
+export { nakDelayMs, NAK_BASE_DELAY_MS, NAK_MAX_DELAY_MS } from './nak-backoff';
+export { INVALID_MESSAGES_METRIC, BUS_METER_NAME } from './bus-metrics';
+export {
+  BusError,
+  InvalidTopologyError,
+  StreamConfigConflictError,
+  StreamSubjectOverlapError,
+  ConsumerConfigConflictError,
+  InvalidConsumerOptionsError,
+  InvalidOutgoingMessageError,
+  PublishFailedError,
+  BusStreamNotFoundError,
+  BusConsumerNotFoundError,
+  StreamHistoryGoneError,
+  ConsumerLoopError,
+  ProvisioningFailedError,
+  type ConfigDifference,
+} from './errors';

@@ -1,0 +1,79 @@
+// Helpers shared by this lib's integration tests only (never exported from the entry):
+// a pino logger that records entries, a metric reader, and valid sample contracts.
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
+import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
+
+export interface LogEntry {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+
+export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') entries.push(JSON.parse(line) as LogEntry);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), entries };
+}
+
+class TestMetricReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+/** Registers a global MeterProvider (per test file: vitest isolates files) and reads counter points. */
+export function installTestMeter(): { sum(name: string, attributes: Record<string, string>): Promise<number> } {
+  const reader = new TestMetricReader();
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  return {
+    async sum(name, attributes) {
+      const { resourceMetrics } = await reader.collect();
+      let total = 0;
+      for (const scope of resourceMetrics.scopeMetrics) {
+        for (const metric of scope.metrics) {
+          if (metric.descriptor.name !== name) continue;
+          for (const point of metric.dataPoints as DataPoint<number>[]) {
+            if (Object.entries(attributes).every(([k, v]) => point.attributes[k] === v)) total += point.value;
+          }
+        }
+      }
+      return total;
+    },
+  };
+}
+
+export function sampleContentCreated(overrides: { tenant?: string; source?: string; key?: string } = {}): FreshetEvent {
+  return {
+    id: randomUUID(),
+    type: 'content.created',
+    tenant: overrides.tenant ?? 'acme',
+    source: overrides.source ?? 'orders',
+    time: new Date().toISOString(),
+    data: { key: overrides.key ?? 'k1', hash: 'h1', record: { id: overrides.key ?? 'k1' }, jobId: randomUUID() },
+    trace: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=1' },
+  };
+}
+
+export function sampleSyncCommand(priority = 10): SyncCommand {
+  return {
+    type: 'sync.requested',
+    commandId: randomUUID(),
+    jobId: randomUUID(),
+    tenant: 'acme',
+    source: 'orders',
+    priority,
+    mode: 'incremental',
+    reason: 'user opened dashboard',
+    requestedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,36 @@
+// An isolated stack for one end-to-end test file: free ports, unique names, logs in
+// .freshet/logs/, everything removed afterwards.
+import { mkdirSync } from 'node:fs';
+import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { freePort } from '../dev/free-port';
+import { APP_NAMES, launchStack, type AppName, type RunningStack, type StackOptions } from '../dev/stack';
+
+export interface E2eStack extends RunningStack {
+  logFile: string;
+  teardown(): Promise<void>;
+}
+
+export async function startE2eStack(label: string, extraEnv?: StackOptions['extraEnv']): Promise<E2eStack> {
+  const names = testNames(label);
+  const ports = {} as Record<AppName, number>;
+  for (const app of APP_NAMES) ports[app] = await freePort();
+  mkdirSync('.freshet/logs', { recursive: true });
+  const logFile = `.freshet/logs/${names.id}.log`;
+  const stack = await launchStack({
+    ports,
+    names,
+    output: logFile,
+    logLevel: 'debug',
+    services: { postgres: TEST_DATABASE_URL, redis: TEST_REDIS_URL, nats: TEST_NATS_URL },
+    extraEnv,
+  });
+  return {
+    ...stack,
+    logFile,
+    async teardown() {
+      await stack.stop();
+      await dropSchema(names.databaseSchema);
+      await deleteStreams([names.eventsStream, names.commandsStream]);
+    },
+  };
+}
