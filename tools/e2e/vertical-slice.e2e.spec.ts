@@ -2,7 +2,7 @@
 // upstream reaches an SSE client through ingest, the event store, the outbox, JetStream
 // and the gateway; updates and deletions follow; an unchanged re-sync says nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSse, type SseConnection, type SseEvent } from '@freshet/testkit';
+import { openSse, waitFor, type SseConnection, type SseEvent } from '@freshet/testkit';
 import { registerSource, requestRefresh } from '../dev/demo-seed';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -37,7 +37,7 @@ async function refreshAndWait(): Promise<SseEvent[]> {
 }
 
 beforeAll(async () => {
-  stack = await startE2eStack('e2e');
+  stack = await startE2eStack('e2e', { gateway: { GATEWAY_HEARTBEAT_MS: '1000' } });
   sim = stack.urls['upstream-sim'];
   gateway = stack.urls.gateway;
   await admin('PUT', `/admin/datasets/${DATASET}`, { count: 60, seed: 7 });
@@ -99,6 +99,12 @@ describe('an upstream change reaches the browser stream', () => {
     expect(events.filter((e) => e.event.startsWith('content.'))).toEqual([]);
     const completed = json(events.find((e) => e.event === 'job.completed')!);
     expect(completed.data['stats']).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 60 });
+  });
+});
+
+describe('an idle stream', () => {
+  it('gets a heartbeat comment so proxies keep it open', async () => {
+    await waitFor(() => sse.comments.some((c) => c.trim() === 'heartbeat'), { timeoutMs: 5_000, message: 'a heartbeat' });
   });
 });
 
