@@ -20,7 +20,7 @@ export class UpstreamHttpError extends ConnectorError {
     readonly url: string,
     readonly retryAfterMs?: number,
   ) {
-    super('UPSTREAM_HTTP_ERROR', `upstream answered ${status} for ${url}`, status >= 500 || status === 429 || status === 408);
+    super('UPSTREAM_HTTP_ERROR', `upstream answered ${status} for ${url}`, status >= 500 || status === 429 || status === 420 || status === 408);
   }
 }
 

@@ -1,4 +1,8 @@
 export { ConnectorError, InvalidUpstreamPageError, UpstreamHttpError, UpstreamUnavailableError } from './connector-errors';
 export { canonicalJson, contentHash } from './content-hash';
-export { diffRecords, type FetchedRecord, type RecordDiff } from './record-diff';
-export { fetchPagedList, recordsFromPage, type FetchListOptions, type FetchListResult } from './paged-http-list';
+export { diffPage, diffRecords, type FetchedRecord, type RecordDiff } from './record-diff';
+export { httpSync, emptySyncStats, type HttpSyncBatch, type HttpSyncOptions, type HttpSyncStats } from './http/http-sync';
+export { syncCursorSchema, type SyncCursor } from './http/sync-cursor';
+export { openGate, type GateUpstream, type UpstreamGate } from './http/upstream-gate';
+export { MissingSecretError, resolveSecret, type SecretRefResolver, type SecretSources } from './http/secrets';
+export { upstreamIdOf, parseRetryAfter } from './http/request-page';

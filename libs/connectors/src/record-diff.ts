@@ -22,8 +22,21 @@ export interface RecordDiff {
  * which in a newest-first list is the newest.
  */
 export function diffRecords(existing: ReadonlyMap<string, string>, fetched: readonly FetchedRecord[]): RecordDiff {
-  const diff: RecordDiff = { created: [], updated: [], deleted: [], unchanged: 0 };
+  const diff = diffPage(existing, fetched);
+  const listed = new Set(fetched.map((f) => f.key));
+  for (const [key, previousHash] of existing) {
+    if (!listed.has(key)) diff.deleted.push({ key, previousHash });
+  }
+  return diff;
+}
+
+/**
+ * Diff of one page of a listing: created, updated, unchanged. Deletions need the whole
+ * listing, so they are found separately once a listing completed.
+ */
+export function diffPage(existing: ReadonlyMap<string, string>, fetched: readonly FetchedRecord[]): RecordDiff {
   const seen = new Set<string>();
+  const diff: RecordDiff = { created: [], updated: [], deleted: [], unchanged: 0 };
   for (const item of fetched) {
     if (seen.has(item.key)) continue;
     seen.add(item.key);
@@ -31,9 +44,6 @@ export function diffRecords(existing: ReadonlyMap<string, string>, fetched: read
     if (previousHash === undefined) diff.created.push(item);
     else if (previousHash !== item.hash) diff.updated.push({ ...item, previousHash });
     else diff.unchanged += 1;
-  }
-  for (const [key, previousHash] of existing) {
-    if (!seen.has(key)) diff.deleted.push({ key, previousHash });
   }
   return diff;
 }

@@ -9,3 +9,6 @@ export * from './events/job-events';
 export * from './events/freshet-event';
 export * from './commands/sync-command';
 export * from './sources/source-definition';
+export * from './sources/secret-reference';
+export * from './sources/http-connector';
+export * from './sources/connector-presets';

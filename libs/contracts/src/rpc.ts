@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { sourceIdSchema, tenantIdSchema } from './tokens';
 import { sourceInfoSchema } from './sources/source-definition';
+import { freshetEventSchema } from './events/freshet-event';
 
 export const getSourceRequestSchema = z.object({ tenant: tenantIdSchema, source: sourceIdSchema });
 export type GetSourceRequest = z.infer<typeof getSourceRequestSchema>;
@@ -13,3 +14,24 @@ export const getSourceReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: rpcErrorSchema }),
 ]);
 export type GetSourceReply = z.infer<typeof getSourceReplySchema>;
+
+/** A page of a source's history (its events over a time range), for historical views. */
+export const historyQuerySchema = z
+  .object({
+    tenant: tenantIdSchema,
+    source: sourceIdSchema,
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** Event type prefixes, e.g. ["content."]. */
+    types: z.array(z.string().regex(/^[a-z]+(\.[a-z]*)?$/, 'must be an event type or family prefix like "content."')).max(10).optional(),
+    after: z.string().regex(/^\d{1,19}$/, 'must be a position from a previous page').optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: '"from" must be before "to"', path: ['to'] });
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export const historyPageSchema = z.object({
+  events: z.array(z.object({ position: z.string(), event: freshetEventSchema })),
+  nextAfter: z.string().optional(),
+});
+export type HistoryPage = z.infer<typeof historyPageSchema>;

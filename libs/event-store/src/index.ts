@@ -43,3 +43,4 @@ export {
   InvalidRelayOptionsError,
   type ExpectedVersion,
 } from './errors';
+export { readSourceHistory, type SourceHistoryPage, type SourceHistoryQuery } from './read-source-history';

@@ -8,6 +8,7 @@ export interface SourcesTable {
   source: string;
   definition: ColumnType<unknown, string, string>;
   last_synced_at: Date | null;
+  cursor: ColumnType<unknown, string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -19,6 +20,7 @@ export interface RecordsTable {
   hash: string;
   data: ColumnType<unknown, string, string>;
   updated_at: Generated<Date>;
+  last_seen_job: string | null;
 }
 
 export type SourceRow = Selectable<SourcesTable>;

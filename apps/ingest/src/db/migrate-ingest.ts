@@ -4,8 +4,12 @@ import type { Kysely } from 'kysely';
 import { migrateEventStore, runMigrations } from '@freshet/event-store';
 import type { IngestDatabase } from './ingest-tables';
 import * as sourcesAndRecords from './migrations/0001-sources-and-records';
+import * as cursorAndSeenMarker from './migrations/0002-cursor-and-seen-marker';
 
-export const ingestMigrations = { '0001-sources-and-records': sourcesAndRecords };
+export const ingestMigrations = {
+  '0001-sources-and-records': sourcesAndRecords,
+  '0002-cursor-and-seen-marker': cursorAndSeenMarker,
+};
 
 export async function migrateIngest(db: Kysely<IngestDatabase>, schema: string): Promise<void> {
   await migrateEventStore(db, schema);

@@ -2,6 +2,7 @@
 // each was last synced.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sourceDefinitionSchema, type SourceDefinition, type SourceInfo } from '@freshet/contracts';
+import { syncCursorSchema, type SyncCursor } from '@freshet/connectors';
 import type { IngestDatabase, SourceRow } from '../db/ingest-tables';
 
 type Db = Kysely<IngestDatabase> | Transaction<IngestDatabase>;
@@ -17,10 +18,17 @@ function toStoredSource(row: SourceRow): StoredSource {
 
 export async function upsertSource(db: Db, definition: SourceDefinition): Promise<void> {
   const json = JSON.stringify(definition);
+  // A changed definition may point elsewhere: its cursor no longer applies.
   await db
     .insertInto('sources')
     .values({ tenant: definition.tenant, source: definition.source, definition: json })
-    .onConflict((oc) => oc.columns(['tenant', 'source']).doUpdateSet({ definition: json, updated_at: sql`now()` }))
+    .onConflict((oc) =>
+      oc.columns(['tenant', 'source']).doUpdateSet({
+        definition: json,
+        updated_at: sql`now()`,
+        cursor: sql`case when sources.definition = excluded.definition then sources.cursor else '{}'::jsonb end`,
+      }),
+    )
     .execute();
 }
 
@@ -39,6 +47,17 @@ export async function findSourceInfo(db: Db, tenant: string, source: string): Pr
     .where('source', '=', source)
     .executeTakeFirstOrThrow();
   return { ...stored.definition, lastSyncedAt: stored.lastSyncedAt?.toISOString() ?? null, recordCount: Number(count) };
+}
+
+export async function loadCursor(db: Db, tenant: string, source: string): Promise<SyncCursor> {
+  const row = await db.selectFrom('sources').select('cursor').where('tenant', '=', tenant).where('source', '=', source).executeTakeFirst();
+  const parsed = syncCursorSchema.safeParse(row?.cursor ?? {});
+  // A cursor from an older format is treated as lost: the next sync is a full one.
+  return parsed.success ? parsed.data : {};
+}
+
+export async function saveCursor(db: Db, tenant: string, source: string, cursor: SyncCursor): Promise<void> {
+  await db.updateTable('sources').set({ cursor: JSON.stringify(cursor) }).where('tenant', '=', tenant).where('source', '=', source).execute();
 }
 
 export async function markSourceSynced(db: Db, tenant: string, source: string, at: Date): Promise<void> {

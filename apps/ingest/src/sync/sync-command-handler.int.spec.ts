@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { createEventStoreDb, readStream } from '@freshet/event-store';
-import { syncCommandSchema, type SyncCommand } from '@freshet/contracts';
+import { sourceDefinitionSchema, syncCommandSchema, type SyncCommand } from '@freshet/contracts';
 import { createSchema, dropSchema, testNames, TEST_DATABASE_URL } from '@freshet/testkit';
 import type { DurableMessageContext } from '@freshet/bus';
 import type { IngestDatabase } from '../db/ingest-tables';
@@ -58,12 +58,14 @@ beforeAll(async () => {
   db = createEventStoreDb<IngestDatabase>({ connectionString: TEST_DATABASE_URL, schema: names.databaseSchema });
   await migrateIngest(db, names.databaseSchema);
   upstream = await startFakeUpstream(120);
-  await upsertSource(db, {
-    tenant: 'acme',
-    source: 'products',
-    staleAfterMs: 3_600_000,
-    connector: { type: 'http-paged-list', baseUrl: upstream.url, path: '/items', primaryKey: 'id', pageParam: 'page', totalPagesHeader: 'x-pages', maxPages: 100, timeoutMs: 2000 },
-  });
+  await upsertSource(
+    db,
+    sourceDefinitionSchema.parse({
+      tenant: 'acme',
+      source: 'products',
+      connector: { type: 'http-paged-list', baseUrl: upstream.url, path: '/items', maxPages: 100, timeoutMs: 2000 },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -112,21 +114,25 @@ describe('sync command handler', () => {
     expect(await recordCount()).toBe(120);
   });
 
-  it('changes nothing when a page is malformed, and fails the job for good', async () => {
+  it('keeps the pages it stored when a later page is malformed, fails the job for good, and never doubles an event', async () => {
     const before = (await contentEvents()).length;
     const synced = (await findSource(db, 'acme', 'products'))?.lastSyncedAt;
-    upstream.items.unshift({ id: 122, name: 'never seen', price: 1 });
+    upstream.items.unshift({ id: 122, name: 'on page 1', price: 1 });
     upstream.fault = 'malformed-page-2';
     const cmd = command();
     const result = await handler()(cmd, ctx());
     expect(result).toMatchObject({ term: expect.stringMatching(/^INVALID_UPSTREAM_PAGE: page 2/) });
-    expect(await contentEvents()).toHaveLength(before);
+    // page 1 committed whole (its new item), nothing after it, no deletions, not "synced"
+    expect((await contentEvents()).slice(before).map((e) => [e.type, (e.data as { key: string }).key])).toEqual([['content.created', '122']]);
     expect((await findSource(db, 'acme', 'products'))?.lastSyncedAt).toEqual(synced);
     expect((await jobEvents(cmd.jobId)).at(-1)).toMatchObject({
       type: 'job.failed',
       data: { willRetry: false, error: { code: 'INVALID_UPSTREAM_PAGE', retryable: false } },
     });
-    upstream.items.shift();
+    // the next sync after the upstream is fixed adds nothing twice
+    upstream.fault = 'none';
+    await handler()(command(), ctx());
+    expect((await contentEvents()).slice(before)).toHaveLength(1);
   });
 
   it('asks for a retry with backoff while the upstream is down, and gives up after the last attempt', async () => {

@@ -6,10 +6,14 @@ import { appendToStream } from '@freshet/event-store';
 import type { SyncCommand } from '@freshet/contracts';
 import type { HandlerResult, DurableMessageContext } from '@freshet/bus';
 import type { Logger } from '@freshet/telemetry';
+import type { SecretSources, UpstreamGate } from '@freshet/connectors';
 import type { IngestDatabase } from '../db/ingest-tables';
+
+const SOURCE_BUSY_RETRY_MS = 5_000;
 import { findSource } from '../sources/source-repository';
 import { decideRetry, type RetryPolicy } from './retry-policy';
 import { runSync } from './run-sync';
+import { SourceBusyError } from './source-lock';
 import { jobStreamId } from './stream-ids';
 import { decideJobFailed, decideJobStarted, type JobRef } from './sync-outcome.decider';
 
@@ -18,6 +22,8 @@ export interface SyncHandlerDeps {
   logger: Logger;
   retry: RetryPolicy;
   now?: () => Date;
+  gate?: UpstreamGate;
+  secrets?: SecretSources;
   onJobFinished?: (outcome: 'completed' | 'failed' | 'retrying', command: SyncCommand) => void;
 }
 
@@ -43,21 +49,22 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
     // Long syncs tell the server they are alive so the message is not redelivered mid-job.
     const keepAlive = setInterval(() => ctx.working(), 5_000);
     try {
-      const result = await runSync(deps.db, stored.definition, job, { now });
-      log.info(
-        {
-          pages: result.pages,
-          requests: result.requests,
-          created: result.diff.created.length,
-          updated: result.diff.updated.length,
-          deleted: result.diff.deleted.length,
-          unchanged: result.diff.unchanged,
-        },
-        'sync completed',
-      );
+      const result = await runSync(deps.db, stored.definition, job, {
+        now,
+        gate: deps.gate,
+        secrets: deps.secrets,
+        forceFull: command.mode === 'full',
+        onPage: () => ctx.working(),
+      });
+      log.info({ ...result.stats, notes: result.notes }, 'sync completed');
       deps.onJobFinished?.('completed', command);
       return { ack: true };
     } catch (error) {
+      if (error instanceof SourceBusyError) {
+        // Not a failure: another replica is syncing this source right now.
+        log.info('source busy, trying again shortly');
+        return { nak: SOURCE_BUSY_RETRY_MS };
+      }
       const decision = decideRetry(error, attempt, deps.retry);
       await appendToStream(deps.db, jobStreamId(command.jobId), [decideJobFailed(at(), decision.error, decision.willRetry)], {
         expectedVersion: 'any',

@@ -36,18 +36,20 @@ export function decideJobStarted(job: JobRef, priority: number): NewEvent {
   return { type: 'job.started', tenant: job.tenant, source: job.source, time: job.time, data: { jobId: job.jobId, attempt: job.attempt, priority } };
 }
 
-export function decideJobCompleted(job: JobRef, diff: RecordDiff, fetch: { pages: number; requests: number; durationMs: number }): NewEvent {
-  const stats: JobStats = {
-    pages: fetch.pages,
-    requests: fetch.requests,
-    notModified: 0,
-    created: diff.created.length,
-    updated: diff.updated.length,
-    deleted: diff.deleted.length,
-    unchanged: diff.unchanged,
-    durationMs: fetch.durationMs,
+export interface SyncSummary {
+  stats: JobStats;
+  strategy: string;
+  notes: string[];
+}
+
+export function decideJobCompleted(job: JobRef, summary: SyncSummary): NewEvent {
+  return {
+    type: 'job.completed',
+    tenant: job.tenant,
+    source: job.source,
+    time: job.time,
+    data: { jobId: job.jobId, attempt: job.attempt, stats: summary.stats, strategy: summary.strategy, notes: summary.notes },
   };
-  return { type: 'job.completed', tenant: job.tenant, source: job.source, time: job.time, data: { jobId: job.jobId, attempt: job.attempt, stats } };
 }
 
 export function decideJobFailed(job: JobRef, error: JobError, willRetry: boolean): NewEvent {

@@ -28,7 +28,8 @@ describe('sync outcome decider', () => {
   it('given held records, when nothing changed, then no content events and a completed job with the counts', () => {
     const diff = diffRecords(new Map([['1', 'a']]), [{ key: '1', hash: 'a', record: { id: 1 } }]);
     expect(decideContentEvents(job, diff)).toEqual([]);
-    const completed = decideJobCompleted(job, diff, { pages: 1, requests: 1, durationMs: 12 });
-    expect(completed).toMatchObject({ type: 'job.completed', data: { stats: { unchanged: 1, created: 0, pages: 1 } } });
+    const stats = { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: diff.unchanged, skipped: 0, savedRequests: 0, durationMs: 12 };
+    const completed = decideJobCompleted(job, { stats, strategy: 'full', notes: [] });
+    expect(completed).toMatchObject({ type: 'job.completed', data: { stats: { unchanged: 1, created: 0, pages: 1 }, strategy: 'full' } });
   });
 });

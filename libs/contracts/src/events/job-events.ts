@@ -19,6 +19,10 @@ export const jobStatsSchema = z.object({
   updated: z.number().int().nonnegative(),
   deleted: z.number().int().nonnegative(),
   unchanged: z.number().int().nonnegative(),
+  /** Records skipped as invalid, where the source's policy says skip. */
+  skipped: z.number().int().nonnegative().default(0),
+  /** Requests an incremental strategy avoided compared with a full listing, when known. */
+  savedRequests: z.number().int().nonnegative().default(0),
   durationMs: z.number().nonnegative(),
 });
 export type JobStats = z.infer<typeof jobStatsSchema>;
@@ -38,7 +42,14 @@ export const jobStartedSchema = z.object({
 export const jobCompletedSchema = z.object({
   ...envelopeFields,
   type: z.literal('job.completed'),
-  data: z.object({ jobId: z.uuid(), attempt: z.number().int().positive(), stats: jobStatsSchema }),
+  data: z.object({
+    jobId: z.uuid(),
+    attempt: z.number().int().positive(),
+    stats: jobStatsSchema,
+    /** The incremental strategy that ran, and what it had to say (e.g. a fallback to a full sync). */
+    strategy: z.string().optional(),
+    notes: z.array(z.string()).default([]),
+  }),
 });
 
 export const jobFailedSchema = z.object({

@@ -1,26 +1,20 @@
-// How ingest reaches one upstream source. This foundation version knows one connector:
-// a paged HTTP list (page number + total-pages header). The connectors issue widens it.
+// A source: which connector reaches the upstream, and how fresh its data must be kept.
 import { z } from 'zod';
 import { sourceIdSchema, tenantIdSchema } from '../tokens';
+import { httpConnectorSchema } from './http-connector';
+import { esiListPresetSchema, pagedHttpListPresetSchema, restUpdatedSincePresetSchema } from './connector-presets';
 
-export const pagedHttpListConnectorSchema = z.object({
-  type: z.literal('http-paged-list'),
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  /** Path of the list, e.g. /v1/datasets/demo/items. */
-  path: z.string().startsWith('/'),
-  /** Field holding each record's primary key. */
-  primaryKey: z.string().min(1).default('id'),
-  pageParam: z.string().min(1).default('page'),
-  /** Response header holding the number of pages. */
-  totalPagesHeader: z.string().min(1).default('x-pages'),
-  /** Guard against an upstream that reports absurd page counts. */
-  maxPages: z.number().int().positive().max(10_000).default(1_000),
-  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
-});
-export type PagedHttpListConnector = z.infer<typeof pagedHttpListConnectorSchema>;
-
-export const connectorConfigSchema = z.discriminatedUnion('type', [pagedHttpListConnectorSchema]);
-export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+/**
+ * Every connector a source can use. Presets expand to `http` when parsed, so after
+ * parsing a connector is either `http` or `sql-poll`.
+ */
+export const connectorConfigSchema = z.discriminatedUnion('type', [
+  httpConnectorSchema,
+  esiListPresetSchema,
+  restUpdatedSincePresetSchema,
+  pagedHttpListPresetSchema,
+]);
+export type ConnectorConfig = z.output<typeof connectorConfigSchema>;
 
 export const sourceDefinitionSchema = z.object({
   tenant: tenantIdSchema,
@@ -29,6 +23,13 @@ export const sourceDefinitionSchema = z.object({
   connector: connectorConfigSchema,
   /** Data older than this is stale (default 1 h). */
   staleAfterMs: z.number().int().positive().default(3_600_000),
+  /** The background scan syncs a source not synced for this long (default 15 min). */
+  minAgeMs: z.number().int().positive().default(900_000),
+  /** Hints for the scheduler: a preferred interval and a priority for background syncs. */
+  schedule: z
+    .object({ intervalMs: z.number().int().min(1_000).optional(), backgroundPriority: z.number().int().min(0).max(10).optional() })
+    .strict()
+    .default({}),
 });
 export type SourceDefinition = z.infer<typeof sourceDefinitionSchema>;
 export type SourceDefinitionInput = z.input<typeof sourceDefinitionSchema>;

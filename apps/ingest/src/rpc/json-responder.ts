@@ -1,0 +1,46 @@
+// A NATS request/reply endpoint speaking JSON: validates the request with its schema,
+// answers `{ ok: false, error }` for bad input, and never lets a handler failure go
+// unanswered (the caller would otherwise wait for its timeout).
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { z } from 'zod';
+import type { Logger } from '@freshet/telemetry';
+
+export type RpcAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string } };
+
+export function respondJson<S extends z.ZodType>(
+  nc: NatsConnection,
+  subject: string,
+  schema: S,
+  logger: Logger,
+  handler: (request: z.output<S>) => Promise<RpcAnswer>,
+): Subscription {
+  return nc.subscribe(subject, {
+    queue: 'ingest',
+    callback: (error, msg) => {
+      if (error) {
+        logger.error({ err: error, subject }, 'rpc subscription failed');
+        return;
+      }
+      void (async (): Promise<RpcAnswer> => {
+        let input: unknown;
+        try {
+          input = msg.json();
+        } catch {
+          return { ok: false, error: { code: 'BAD_REQUEST', message: 'request body is not JSON' } };
+        }
+        const parsed = schema.safeParse(input);
+        if (!parsed.success) {
+          const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          return { ok: false, error: { code: 'BAD_REQUEST', message } };
+        }
+        return handler(parsed.data);
+      })().then(
+        (reply) => msg.respond(JSON.stringify(reply)),
+        (err: unknown) => {
+          logger.error({ err, subject }, 'rpc handler failed');
+          msg.respond(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: 'ingest could not answer' } }));
+        },
+      );
+    },
+  });
+}
