@@ -8,7 +8,7 @@ import type { SchedulerConfig } from './config';
 
 export async function startScheduler(config: Readonly<SchedulerConfig>, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const metrics = createServiceMetrics('sync-scheduler');
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX });
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 10_000 });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle postgres client failed'));
   const nc = await connectBus({ servers: config.NATS_URL, name: 'sync-scheduler', logger });
   const app = await buildSchedulerApp({

@@ -4,6 +4,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Status } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { BusConnectError } from './errors';
 
 export interface ConnectBusOptions {
   servers: string | string[];
@@ -55,13 +56,18 @@ function logStatus(logger: Logger, status: Status): void {
 }
 
 export async function connectBus({ servers, name, logger }: ConnectBusOptions): Promise<NatsConnection> {
-  const nc = await connect({
-    servers,
-    name,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: RECONNECT_WAIT_MS,
-    reconnectJitter: RECONNECT_JITTER_MS,
-  });
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: RECONNECT_WAIT_MS,
+      reconnectJitter: RECONNECT_JITTER_MS,
+    });
+  } catch (error) {
+    throw new BusConnectError(servers, { cause: error });
+  }
   logger.info({ server: nc.getServer(), name }, 'nats connected');
   void (async () => {
     for await (const status of nc.status()) logStatus(logger, status);

@@ -178,3 +178,16 @@ export class ProvisioningFailedError extends BusError {
     super('PROVISIONING_FAILED', `provisioning ${resource} failed${reason}`, options);
   }
 }
+
+/** The first connection to NATS failed (refused, timed out, bad URL): the service cannot start. */
+export class BusConnectError extends BusError {
+  constructor(
+    readonly servers: string | string[],
+    options?: { cause?: unknown },
+  ) {
+    // No credentials in logs: strip user:pass@ from the URLs.
+    const where = [servers].flat().map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(', ');
+    const why = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super('NATS_UNREACHABLE', `could not connect to NATS at ${where}${why}`, options);
+  }
+}

@@ -29,6 +29,7 @@ export { nakDelayMs, NAK_BASE_DELAY_MS, NAK_MAX_DELAY_MS } from './nak-backoff';
 export { INVALID_MESSAGES_METRIC, BUS_METER_NAME } from './bus-metrics';
 export {
   BusError,
+  BusConnectError,
   InvalidTopologyError,
   StreamConfigConflictError,
   StreamSubjectOverlapError,

@@ -82,7 +82,12 @@ describe('source definition', () => {
       source: 'orders',
       connector: { type: 'http-paged-list', baseUrl: 'http://127.0.0.1:4010', path: '/v1/datasets/demo/items' },
     });
-    expect(def.connector).toMatchObject({ primaryKey: 'id', pageParam: 'page', totalPagesHeader: 'x-pages' });
+    expect(def.connector).toMatchObject({
+      type: 'http',
+      primaryKey: 'id',
+      pagination: { type: 'pageNumber', pageParam: 'page', totalPagesHeader: 'x-pages' },
+      incremental: { strategy: 'full' },
+    });
     expect(def.staleAfterMs).toBe(3_600_000);
   });
 

@@ -10,6 +10,8 @@ export interface CreateEventStoreDbOptions {
   connectionString: string;
   schema: string;
   poolMax?: number;
+  /** Max wait for a new connection (TCP + start-up); pg's default waits for ever. */
+  connectTimeoutMs?: number;
   /** Idle pooled clients can error (server restart); without a handler that crashes the process. */
   onPoolError?: (error: Error) => void;
 }
@@ -21,6 +23,7 @@ export function createEventStoreDb<DB extends EventStoreDatabase = EventStoreDat
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolMax ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     options: `-c search_path=${schema}`,
   });
   pool.on('error', options.onPoolError ?? (() => undefined));

@@ -34,7 +34,7 @@ export function createNotificationListener(options: NotificationListenerOptions)
   };
 
   const connect = async () => {
-    const candidate = new pg.Client({ connectionString: options.connectionString });
+    const candidate = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 10_000 });
     candidate.on('notification', (message) => {
       if (message.channel === channel) onNotification();
     });
