@@ -248,6 +248,18 @@ describe('ingest service', () => {
     expect(counterValue(exposition, 'freshet_bus_invalid_messages_total', labels)).toBe(2);
   });
 
+  it('exports sync metrics: upstream requests by status, pages, records by action, jobs, duration', async () => {
+    const exposition = await (await fetch(`${ingest!.url}/metrics`)).text();
+    const source = { tenant: TENANT, source: SOURCE };
+    // two syncs so far: 2 pages each, 75 then 1 created, 75 unchanged on the second
+    expect(counterValue(exposition, 'freshet_upstream_requests_total', { ...source, status: '200' })).toBe(4);
+    expect(counterValue(exposition, 'freshet_sync_pages_total', source)).toBe(4);
+    expect(counterValue(exposition, 'freshet_sync_records_total', { ...source, action: 'created' })).toBe(ITEMS + 1);
+    expect(counterValue(exposition, 'freshet_sync_records_total', { ...source, action: 'unchanged' })).toBe(ITEMS);
+    expect(counterValue(exposition, 'freshet_sync_jobs_total', { ...source, outcome: 'completed' })).toBe(2);
+    expect(counterValue(exposition, 'freshet_sync_duration_seconds_count', { ...source, outcome: 'completed' })).toBe(2);
+  });
+
   it('refuses a bad source definition with 400 naming the field, and writes nothing', async () => {
     const badUrl = await putSource(ingest!.url, { connector: { type: 'http-paged-list', baseUrl: 'ftp://x', path: '/items' } }, 'broken');
     expect(badUrl.status).toBe(400);

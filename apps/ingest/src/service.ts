@@ -22,6 +22,7 @@ import type { IngestDatabase } from './db/ingest-tables';
 import { migrateIngest } from './db/migrate-ingest';
 import { startSourceRpc } from './rpc/source-rpc-responder';
 import { createSyncCommandHandler } from './sync/sync-command-handler';
+import { createSyncMetrics } from './metrics/sync-metrics';
 
 export interface RunningIngest {
   url: string;
@@ -79,6 +80,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       db,
       logger,
       retry: { maxAttempts: config.INGEST_MAX_ATTEMPTS, baseDelayMs: config.INGEST_RETRY_BASE_MS },
+      metrics: createSyncMetrics(metrics.meter),
     }),
   });
 

@@ -4,18 +4,20 @@
 import type { Kysely } from 'kysely';
 import { appendToStream } from '@freshet/event-store';
 import type { SyncCommand } from '@freshet/contracts';
-import type { HandlerResult, DurableMessageContext } from '@freshet/bus';
+import type { DurableMessageContext, HandlerResult } from '@freshet/bus';
+import { openGate, type SecretSources, type UpstreamGate } from '@freshet/connectors';
 import type { Logger } from '@freshet/telemetry';
-import type { SecretSources, UpstreamGate } from '@freshet/connectors';
 import type { IngestDatabase } from '../db/ingest-tables';
-
-const SOURCE_BUSY_RETRY_MS = 5_000;
+import type { SyncMetrics } from '../metrics/sync-metrics';
 import { findSource } from '../sources/source-repository';
 import { decideRetry, type RetryPolicy } from './retry-policy';
 import { runSync } from './run-sync';
 import { SourceBusyError } from './source-lock';
 import { jobStreamId } from './stream-ids';
 import { decideJobFailed, decideJobStarted, type JobRef } from './sync-outcome.decider';
+
+/** Another replica is syncing the source: look again shortly, it is not a failure. */
+const SOURCE_BUSY_RETRY_MS = 5_000;
 
 export interface SyncHandlerDeps {
   db: Kysely<IngestDatabase>;
@@ -24,7 +26,7 @@ export interface SyncHandlerDeps {
   now?: () => Date;
   gate?: UpstreamGate;
   secrets?: SecretSources;
-  onJobFinished?: (outcome: 'completed' | 'failed' | 'retrying', command: SyncCommand) => void;
+  metrics?: SyncMetrics;
 }
 
 export function createSyncCommandHandler(deps: SyncHandlerDeps) {
@@ -35,42 +37,44 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
     const job = { tenant: command.tenant, source: command.source, jobId: command.jobId, attempt };
     const at = (): JobRef => ({ ...job, time: now().toISOString() });
     const log = deps.logger.child({ jobId: command.jobId, tenant: command.tenant, source: command.source, attempt });
+    const appendJobEvent = (event: Parameters<typeof appendToStream>[2][number]) =>
+      appendToStream(deps.db, jobStreamId(command.jobId), [event], { expectedVersion: 'any' });
 
     const stored = await findSource(deps.db, command.tenant, command.source);
     if (!stored) {
       const error = { code: 'UNKNOWN_SOURCE', message: `source ${command.tenant}/${command.source} is not configured`, retryable: false };
-      await appendToStream(deps.db, jobStreamId(command.jobId), [decideJobFailed(at(), error, false)], { expectedVersion: 'any' });
+      await appendJobEvent(decideJobFailed(at(), error, false));
       log.warn({ error }, 'sync command for an unknown source');
-      deps.onJobFinished?.('failed', command);
       return { term: error.message };
     }
 
-    await appendToStream(deps.db, jobStreamId(command.jobId), [decideJobStarted(at(), command.priority)], { expectedVersion: 'any' });
+    const labels = { tenant: command.tenant, source: command.source, strategy: stored.definition.connector.incremental.strategy };
+    const gate = deps.metrics ? deps.metrics.meterGate(deps.gate ?? openGate, labels) : deps.gate;
+    await appendJobEvent(decideJobStarted(at(), command.priority));
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     // Long syncs tell the server they are alive so the message is not redelivered mid-job.
     const keepAlive = setInterval(() => ctx.working(), 5_000);
     try {
       const result = await runSync(deps.db, stored.definition, job, {
         now,
-        gate: deps.gate,
+        gate,
         secrets: deps.secrets,
         forceFull: command.mode === 'full',
         onPage: () => ctx.working(),
       });
       log.info({ ...result.stats, notes: result.notes }, 'sync completed');
-      deps.onJobFinished?.('completed', command);
+      deps.metrics?.recordJob(labels, 'completed', seconds(), result.stats);
       return { ack: true };
     } catch (error) {
       if (error instanceof SourceBusyError) {
-        // Not a failure: another replica is syncing this source right now.
         log.info('source busy, trying again shortly');
         return { nak: SOURCE_BUSY_RETRY_MS };
       }
       const decision = decideRetry(error, attempt, deps.retry);
-      await appendToStream(deps.db, jobStreamId(command.jobId), [decideJobFailed(at(), decision.error, decision.willRetry)], {
-        expectedVersion: 'any',
-      });
+      await appendJobEvent(decideJobFailed(at(), decision.error, decision.willRetry));
       log.warn({ err: error, willRetry: decision.willRetry, delayMs: decision.delayMs }, 'sync failed');
-      deps.onJobFinished?.(decision.willRetry ? 'retrying' : 'failed', command);
+      deps.metrics?.recordJob(labels, decision.willRetry ? 'retrying' : 'failed', seconds());
       return decision.willRetry ? { nak: decision.delayMs } : { term: `${decision.error.code}: ${decision.error.message}` };
     } finally {
       clearInterval(keepAlive);
