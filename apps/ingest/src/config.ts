@@ -1,12 +1,14 @@
 // Ingest's configuration, parsed once at start.
 import { z } from 'zod';
-import { httpEnv, loadConfig, natsEnv, portEnv, postgresEnv } from '@freshet/config';
+import { httpEnv, loadConfig, natsEnv, portEnv, postgresEnv, redisEnv } from '@freshet/config';
 
 export const ingestConfigSchema = z.object({
   ...httpEnv,
   ...portEnv(4020),
   ...natsEnv,
   ...postgresEnv,
+  /** Redis holds the upstream rate limits and pauses every ingest replica shares. */
+  ...redisEnv,
   /** Durable consumer name on the sync-command stream, shared by every ingest replica. */
   INGEST_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ingest'),
   /** Attempts per sync job before it fails for good. */

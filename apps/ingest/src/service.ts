@@ -3,6 +3,8 @@
 // them in the order that loses nothing: stop taking jobs, finish the running one, flush
 // the outbox, then drain the bus and close the pool.
 import { sql } from 'kysely';
+import { Redis } from 'ioredis';
+import { createUpstreamGuard, guardGate } from '@freshet/connectors';
 import { jetstream } from '@nats-io/jetstream';
 import {
   busTopology,
@@ -37,6 +39,13 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
     poolMax: config.DATABASE_POOL_MAX,
   });
   await migrateIngest(db, config.DATABASE_SCHEMA);
+
+  // Shared upstream limits live in Redis; if it is down, syncs fail retryably and
+  // nothing is sent upstream unguarded.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
+  await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis not reachable at start'));
+  const gate = guardGate(createUpstreamGuard({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}limits:`, logger, meter: metrics.meter }));
 
   const nc = await connectBus({ servers: config.NATS_URL, name: 'ingest', logger });
   const topology = busTopology({
@@ -81,6 +90,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       logger,
       retry: { maxAttempts: config.INGEST_MAX_ATTEMPTS, baseDelayMs: config.INGEST_RETRY_BASE_MS },
       metrics: createSyncMetrics(metrics.meter),
+      gate,
     }),
   });
 
@@ -93,6 +103,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
     readiness: {
       postgres: () => sql`select 1`.execute(db),
       nats: () => nc.flush(),
+      redis: () => redis.ping(),
     },
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -107,6 +118,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       await relay.stop();
       await closeBus(nc);
       await db.destroy();
+      redis.disconnect();
       await metrics.shutdown();
     },
   };

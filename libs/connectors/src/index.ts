@@ -6,3 +6,4 @@ export { syncCursorSchema, type SyncCursor } from './http/sync-cursor';
 export { openGate, type GateUpstream, type UpstreamGate } from './http/upstream-gate';
 export { MissingSecretError, resolveSecret, type SecretRefResolver, type SecretSources } from './http/secrets';
 export { upstreamIdOf, parseRetryAfter } from './http/request-page';
+export * from './limits/index';
