@@ -17,6 +17,8 @@ export const ingestConfigSchema = z.object({
   INGEST_RETRY_BASE_MS: z.coerce.number().int().positive().default(60_000),
   INGEST_ACK_WAIT_MS: z.coerce.number().int().positive().default(60_000),
   INGEST_MAX_CONCURRENT_JOBS: z.coerce.number().int().positive().default(4),
+  /** A YAML or JSON file of source definitions, applied at start (all or nothing). */
+  INGEST_SOURCES_FILE: z.string().min(1).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
 });
 

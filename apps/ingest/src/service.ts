@@ -22,6 +22,8 @@ import { buildIngestApp } from './app';
 import type { IngestConfig } from './config';
 import type { IngestDatabase } from './db/ingest-tables';
 import { migrateIngest } from './db/migrate-ingest';
+import { readSourcesFile } from './sources/sources-file';
+import { upsertSource } from './sources/source-repository';
 import { startSourceRpc } from './rpc/source-rpc-responder';
 import { createSyncCommandHandler } from './sync/sync-command-handler';
 import { createSyncMetrics } from './metrics/sync-metrics';
@@ -39,6 +41,13 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
     poolMax: config.DATABASE_POOL_MAX,
   });
   await migrateIngest(db, config.DATABASE_SCHEMA);
+  if (config.INGEST_SOURCES_FILE) {
+    const sources = await readSourcesFile(config.INGEST_SOURCES_FILE);
+    await db.transaction().execute(async (trx) => {
+      for (const source of sources) await upsertSource(trx, source);
+    });
+    logger.info({ file: config.INGEST_SOURCES_FILE, sources: sources.map((s) => `${s.tenant}/${s.source}`) }, 'sources applied');
+  }
 
   // Shared upstream limits live in Redis; if it is down, syncs fail retryably and
   // nothing is sent upstream unguarded.

@@ -54,7 +54,8 @@ export interface HttpSyncOptions {
 
 function pageCountOf(config: HttpConnector, headers: Headers): number | undefined {
   if (config.pagination.type !== 'pageNumber' || !config.pagination.totalPagesHeader) return undefined;
-  const total = Number(headers.get(config.pagination.totalPagesHeader));
+  const header = headers.get(config.pagination.totalPagesHeader);
+  const total = header === null || header.trim() === '' ? Number.NaN : Number(header);
   return Number.isInteger(total) && total >= 0 ? total : undefined;
 }
 
@@ -115,7 +116,10 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
       records = kept;
       stoppedAtSeenId = found;
     }
-    const batchCursor = strategy.strategy === 'updatedSince' ? { ...cursor, since: (since = maxUpdated(records, strategy.field, since)) } : undefined;
+    if (strategy.strategy === 'updatedSince') since = maxUpdated(records, strategy.field, since);
+    // Only an incremental run lists oldest change first; a first run (no since) may come
+    // newest first, so its cursor is stored at the end, never with a page.
+    const batchCursor = strategy.strategy === 'updatedSince' && cursor.since !== undefined ? { ...cursor, since } : undefined;
     if (records.length > 0 || extracted.skipped > 0) {
       yield { kind: 'records', page: request.index, records, skipped: extracted.skipped, cursor: batchCursor };
     }
@@ -131,17 +135,21 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
         recordCount: extracted.records.length + extracted.skipped,
       });
     } catch (error) {
-      if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), stats.pages, error.message);
+      if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), request.index, error.message);
       throw error;
     }
   }
 
+  // A skipped record has no usable key, so a missing key may just be a skipped record:
+  // deletions are only inferred from listings where every record was keyed.
+  const allKeyed = stats.skipped === 0;
+  if (!allKeyed) notes.push(`${stats.skipped} invalid record(s) skipped; deletions not inferred from this listing`);
   switch (strategy.strategy) {
     case 'full':
-      yield { kind: 'end', listingComplete: true, notModified: false, cursor: {}, notes };
+      yield { kind: 'end', listingComplete: allKeyed, notModified: false, cursor: {}, notes };
       return;
     case 'etag':
-      yield { kind: 'end', listingComplete: true, notModified: false, cursor: { etag: firstEtag, totalPages: stats.pages }, notes };
+      yield { kind: 'end', listingComplete: allKeyed, notModified: false, cursor: { etag: firstEtag, totalPages: stats.pages }, notes };
       return;
     case 'stopAtId': {
       const fellBack = !stoppedAtSeenId && cursor.lastSeenId !== undefined;
@@ -149,7 +157,7 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
       yield {
         kind: 'end',
         // Without a match every page was read: a full listing.
-        listingComplete: !stoppedAtSeenId,
+        listingComplete: !stoppedAtSeenId && allKeyed,
         notModified: false,
         cursor: { lastSeenId: newestKey ?? cursor.lastSeenId, etag: firstEtag, totalPages: stoppedAtSeenId ? totalPages : stats.pages },
         notes,
@@ -157,7 +165,7 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
       return;
     }
     case 'updatedSince':
-      yield { kind: 'end', listingComplete: cursor.since === undefined, notModified: false, cursor: { since }, notes };
+      yield { kind: 'end', listingComplete: cursor.since === undefined && allKeyed, notModified: false, cursor: { since }, notes };
       return;
     default: {
       const never: never = strategy;

@@ -49,7 +49,8 @@ export function nextPage(pagination: Pagination, current: PageRequest, response:
       const header = pagination.totalPagesHeader ? response.headers.get(pagination.totalPagesHeader) : null;
       if (header !== null) {
         const total = Number(header);
-        if (!Number.isInteger(total) || total < 0) {
+        // '' would read as 0 and silently end the listing after page 1.
+        if (header.trim() === '' || !Number.isInteger(total) || total < 0) {
           throw new InvalidPagingHeaderError(`header ${pagination.totalPagesHeader}=${JSON.stringify(header)} is not a page count`);
         }
         if (current.index >= total) return undefined;

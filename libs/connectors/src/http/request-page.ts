@@ -39,7 +39,8 @@ export function parseRetryAfter(header: string | null, nowMs = Date.now()): numb
 }
 
 async function buildRequest(config: HttpConnector, options: RequestPageOptions): Promise<{ url: string; headers: Record<string, string>; credentialId?: string }> {
-  const url = new URL(options.url ?? new URL(config.path, config.baseUrl).toString());
+  // Joined as text: new URL('/items', 'https://h/api') would drop the base's /api.
+  const url = new URL(options.url ?? config.baseUrl.replace(/\/+$/, '') + config.path);
   if (!options.url) {
     for (const [k, v] of Object.entries({ ...config.query, ...options.params })) url.searchParams.set(k, v);
   }
@@ -81,7 +82,8 @@ export async function requestPage(config: HttpConnector, options: RequestPageOpt
     let response: Response;
     try {
       const signals = [AbortSignal.timeout(config.timeoutMs), ...(options.signal ? [options.signal] : [])];
-      response = await options.fetch(url, { headers, signal: AbortSignal.any(signals) });
+      // Redirects are not followed: a custom secret header would travel to the new host.
+      response = await options.fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any(signals) });
     } catch (error) {
       throw new UpstreamUnavailableError(safeUrl, error);
     }
@@ -94,9 +96,16 @@ export async function requestPage(config: HttpConnector, options: RequestPageOpt
       await response.body?.cancel();
       throw new UpstreamHttpError(response.status, safeUrl, parseRetryAfter(response.headers.get('retry-after')));
     }
+    // Read, then parse: a body that stalls is the upstream being unavailable, not bad data.
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new UpstreamUnavailableError(safeUrl, error);
+    }
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(text);
     } catch (error) {
       throw new InvalidUpstreamPageError(safeUrl, options.pageIndex, `body is not JSON (${(error as Error).message})`);
     }

@@ -3,6 +3,10 @@
 import type { FetchedRecord } from '../record-diff';
 
 function later(a: string, b: string): string {
+  // Numbers (epoch seconds, versions) compare as numbers: Date.parse('5') is a date, '13' is not.
+  const na = Number(a);
+  const nb = Number(b);
+  if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(na) && Number.isFinite(nb)) return nb > na ? b : a;
   const ta = Date.parse(a);
   const tb = Date.parse(b);
   if (!Number.isNaN(ta) && !Number.isNaN(tb)) return tb > ta ? b : a;
