@@ -2,6 +2,9 @@
 // code 1, promptly, with a fatal log line that tells the operator what to fix — never
 // hang half-started and never die silently.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testNames, TEST_NATS_URL } from '@freshet/testkit';
@@ -115,5 +118,21 @@ describe('a service that cannot start exits 1 and says why', () => {
     expect(fatal).toMatchObject({ service: 'ingest', err: { code: 'ECONNREFUSED' } });
     expect(fatal.msg).toContain(`ECONNREFUSED ${CLOSED}`);
     expect(exit.lines.some((line) => line.msg === 'nats connected' || line.msg === 'ingest listening')).toBe(false);
+  });
+
+  it('ingest with a sources file that has a typo exits naming the file and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'freshet-sources-'));
+    const file = join(dir, 'sources.yaml');
+    writeFileSync(file, 'sources:\n  - tenant: acme\n    source: orders\n    connector: { type: esi-list, baseUrl: "http://x", pathh: /v1/orders }\n');
+    try {
+      const exit = await runUntilExit('ingest', { ...isolatedEnv('bootfile'), INGEST_SOURCES_FILE: file });
+      expect(exit.code, exit.output).toBe(1);
+      const fatal = fatalLine(exit);
+      expect(fatal.msg).toContain(`${file}: invalid sources file`);
+      expect(fatal.msg).toMatch(/sources\[0\]\.connector/);
+      expect(fatal.msg).toMatch(/pathh/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,6 +34,8 @@ export interface RunningIngest {
 }
 
 export async function startIngest(config: Readonly<IngestConfig>, logger: Logger): Promise<RunningIngest> {
+  // Read before touching anything: a bad file stops the start with nothing changed.
+  const sourcesFromFile = config.INGEST_SOURCES_FILE ? await readSourcesFile(config.INGEST_SOURCES_FILE) : [];
   const metrics = createServiceMetrics('ingest');
   const db = createEventStoreDb<IngestDatabase>({
     connectionString: config.DATABASE_URL,
@@ -41,12 +43,11 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
     poolMax: config.DATABASE_POOL_MAX,
   });
   await migrateIngest(db, config.DATABASE_SCHEMA);
-  if (config.INGEST_SOURCES_FILE) {
-    const sources = await readSourcesFile(config.INGEST_SOURCES_FILE);
+  if (sourcesFromFile.length > 0) {
     await db.transaction().execute(async (trx) => {
-      for (const source of sources) await upsertSource(trx, source);
+      for (const source of sourcesFromFile) await upsertSource(trx, source);
     });
-    logger.info({ file: config.INGEST_SOURCES_FILE, sources: sources.map((s) => `${s.tenant}/${s.source}`) }, 'sources applied');
+    logger.info({ file: config.INGEST_SOURCES_FILE, sources: sourcesFromFile.map((s) => `${s.tenant}/${s.source}`) }, 'sources applied');
   }
 
   // Shared upstream limits live in Redis; if it is down, syncs fail retryably and

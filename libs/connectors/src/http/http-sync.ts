@@ -127,15 +127,16 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
       stats.savedRequests += Math.max(0, (totalPages ?? request.index) - request.index);
       break;
     }
+    const current: PageRequest = request;
     try {
-      request = nextPage(config.pagination, request, {
+      request = nextPage(config.pagination, current, {
         url: answer.url,
         headers: answer.headers,
         body: answer.body,
         recordCount: extracted.records.length + extracted.skipped,
       });
     } catch (error) {
-      if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), request.index, error.message);
+      if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), current.index, error.message);
       throw error;
     }
   }
