@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Item } from './item';
 import { seedItems } from './seed-items';
-import { buildTestApp, TEST_NOW } from './test-app';
+import { buildTestApp, datasetCounters, routeCounts, TEST_NOW } from './test-app';
 
 const apps: FastifyInstance[] = [];
 async function build(...args: Parameters<typeof buildTestApp>) {
@@ -121,15 +121,16 @@ describe('request counters', () => {
     const stats = await app.inject('/admin/stats');
     expect(stats.json()).toEqual({
       total: 5,
+      requestsByRoute: routeCounts({ items: 5 }),
       byDataset: {
-        demo: { list: 2, notModified: 1, notFound: 0 },
-        ghost: { list: 0, notModified: 0, notFound: 1 },
+        demo: datasetCounters({ list: 2, notModified: 1 }, { items: 4 }),
+        ghost: datasetCounters({ notFound: 1 }, { items: 1 }),
       },
     });
 
     const reset = await app.inject({ method: 'POST', url: '/admin/stats/reset' });
     expect(reset.statusCode).toBe(204);
-    expect((await app.inject('/admin/stats')).json()).toEqual({ total: 0, byDataset: {} });
+    expect((await app.inject('/admin/stats')).json()).toEqual({ total: 0, requestsByRoute: routeCounts(), byDataset: {} });
   });
 });
 

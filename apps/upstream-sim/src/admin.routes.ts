@@ -1,10 +1,12 @@
 // The admin API tests and demos use to shape the upstream: seed datasets, add, edit and
-// delete items, read and reset the request counters. Every input is validated before
-// anything changes, so a refused request leaves the store exactly as it was. These calls
-// are never counted as upstream requests.
+// delete items, read and reset the request counters (limits, faults and cache settings
+// are in admin-policies.routes.ts). Every input is validated before anything changes,
+// so a refused request leaves the store exactly as it was. These calls are never
+// counted as upstream requests.
 import type { FastifyInstance } from 'fastify';
 import { HEADERS, ROUTES } from './constants';
 import { DatasetNotFoundError } from './errors';
+import type { DatasetPolicies } from './dataset-policies';
 import type { ItemStore } from './item-store';
 import type { RequestStats } from './request-stats';
 import {
@@ -19,12 +21,14 @@ import { parseRequestPart } from './validate';
 export interface AdminRoutesOptions {
   store: ItemStore;
   stats: RequestStats;
+  /** Forgotten with the dataset on DELETE; kept across a reseed. */
+  policies: DatasetPolicies;
   /** Seed used by PUT /admin/datasets/:dataset when the body names none. */
   defaultSeed: number;
 }
 
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
-  const { store, stats, defaultSeed } = options;
+  const { store, stats, policies, defaultSeed } = options;
 
   app.get(ROUTES.adminDatasets, async () => store.summaries());
 
@@ -38,6 +42,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   app.delete(ROUTES.adminDataset, async (request, reply) => {
     const { dataset } = parseRequestPart(datasetParamsSchema, request.params, 'params');
     if (!store.deleteDataset(dataset)) throw new DatasetNotFoundError(dataset);
+    policies.forget(dataset);
     return reply.code(204).send();
   });
 

@@ -23,6 +23,9 @@ export const upstreamSimConfigSchema = z.object({
   SIM_PAGE_SIZE: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(DEFAULTS.pageSize),
   /** Cache-Control max-age of list pages; 0 makes clients revalidate every time. */
   SIM_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(DEFAULTS.cacheMaxAgeSeconds),
+  /** Default ESI error budget of every dataset: errors allowed per window (admin API overrides per dataset). */
+  SIM_ERROR_LIMIT: z.coerce.number().int().min(1).max(LIMITS.maxErrorLimit).default(DEFAULTS.errorLimit),
+  SIM_ERROR_WINDOW_SECONDS: z.coerce.number().int().min(1).max(LIMITS.maxErrorWindowSeconds).default(DEFAULTS.errorWindowSeconds),
 });
 
 export type UpstreamSimConfig = Readonly<z.infer<typeof upstreamSimConfigSchema>>;

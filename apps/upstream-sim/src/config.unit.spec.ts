@@ -33,19 +33,22 @@ describe('loadUpstreamSimConfig', () => {
       SIM_DATASETS: [{ name: 'demo', count: 120 }],
       SIM_PAGE_SIZE: 50,
       SIM_CACHE_MAX_AGE_SECONDS: 0,
+      SIM_ERROR_LIMIT: 100,
+      SIM_ERROR_WINDOW_SECONDS: 60,
     });
   });
 
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
-      loadUpstreamSimConfig({ SIM_SEED: '-1', SIM_DATASETS: 'demo', SIM_PAGE_SIZE: '0' });
+      loadUpstreamSimConfig({ SIM_SEED: '-1', SIM_DATASETS: 'demo', SIM_PAGE_SIZE: '0', SIM_ERROR_LIMIT: '0' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
       'SIM_DATASETS',
+      'SIM_ERROR_LIMIT',
       'SIM_PAGE_SIZE',
       'SIM_SEED',
     ]);

@@ -20,6 +20,8 @@ try {
     datasets: config.SIM_DATASETS,
     pageSize: config.SIM_PAGE_SIZE,
     cacheMaxAgeSeconds: config.SIM_CACHE_MAX_AGE_SECONDS,
+    errorLimit: config.SIM_ERROR_LIMIT,
+    errorWindowSeconds: config.SIM_ERROR_WINDOW_SECONDS,
     logger,
     metrics,
   });

@@ -1,11 +1,7 @@
-// Page arithmetic for the public list: 1-based page numbers, a fixed page size, and a
-// total that is at least 1 so an empty dataset still reports one (empty) page.
+// Page arithmetic for the public lists: 1-based page numbers, and a total that is at
+// least 1 so an empty dataset still reports one (empty) page. The store serves the page
+// itself (ItemStore.window), so nothing here touches items.
 import { InvalidRequestError } from './errors';
-
-export interface Page<T> {
-  items: readonly T[];
-  totalPages: number;
-}
 
 const PAGE_NUMBER = /^[1-9][0-9]*$/;
 
@@ -22,10 +18,4 @@ export function parsePage(raw: unknown): number {
 
 export function totalPages(itemCount: number, pageSize: number): number {
   return Math.max(1, Math.ceil(itemCount / pageSize));
-}
-
-/** The items on `page`; a page past the end is empty, not an error. */
-export function paginate<T>(items: readonly T[], page: number, pageSize: number): Page<T> {
-  const start = (page - 1) * pageSize;
-  return { items: items.slice(start, start + pageSize), totalPages: totalPages(items.length, pageSize) };
 }

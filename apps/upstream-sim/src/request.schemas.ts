@@ -34,3 +34,38 @@ export const itemPatchBodySchema = z.strictObject({
   price: cents.optional(),
   quantity: quantity.optional(),
 });
+
+export const limitsBodySchema = z
+  .strictObject({
+    requestsPerSecond: z.number().positive().max(LIMITS.maxRequestsPerSecond).optional(),
+    burst: z.number().int().min(1).max(LIMITS.maxBurst).optional(),
+    errorLimit: z.number().int().min(1).max(LIMITS.maxErrorLimit).optional(),
+    errorWindowSeconds: z.number().int().min(1).max(LIMITS.maxErrorWindowSeconds).optional(),
+  })
+  .refine((limits) => limits.burst === undefined || limits.requestsPerSecond !== undefined, {
+    message: 'burst needs requestsPerSecond',
+    path: ['burst'],
+  });
+
+const pageNumber = z.number().int().min(1);
+const faultCount = z.number().int().min(1).max(LIMITS.maxFaultCount);
+
+export const faultsBodySchema = z.strictObject({
+  latencyMs: z.number().int().min(0).max(LIMITS.maxLatencyMs).optional(),
+  failNext: z
+    .strictObject({
+      count: faultCount,
+      status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
+      retryAfterSeconds: z.number().int().min(0).max(LIMITS.maxRetryAfterSeconds).optional(),
+    })
+    .optional(),
+  malformedPages: z.array(pageNumber).max(1000).optional(),
+  shapeChangeAfterPage: z.number().int().min(0).optional(),
+  duplicateIdsOnPage: pageNumber.optional(),
+  dropConnectionNext: faultCount.optional(),
+});
+
+export const cacheBodySchema = z.strictObject({
+  maxAgeSeconds: z.number().int().min(0).max(LIMITS.maxCacheMaxAgeSeconds),
+  aligned: z.boolean().default(false),
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './prng';
-import { seedItems } from './seed-items';
+import { seedColumns, seedItemAt, seedItems } from './seed-items';
 
 describe('mulberry32', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {
@@ -53,5 +53,20 @@ describe('seedItems', () => {
 
   it('seeds nothing for count 0', () => {
     expect(seedItems(42, 0)).toEqual([]);
+  });
+});
+
+describe('seedColumns', () => {
+  it('holds exactly the items seedItems builds, and their (updatedAt, id) order', () => {
+    const columns = seedColumns(42, 500);
+    const items = seedItems(42, 500);
+    expect(Array.from({ length: 500 }, (_, i) => seedItemAt(columns, i + 1))).toEqual(items);
+    const byUpdated = [...items].sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id - b.id);
+    expect([...columns.idsByUpdated]).toEqual(byUpdated.map((item) => item.id));
+    expect(columns.lastModifiedMs).toBe(Math.max(...items.map((item) => Date.parse(item.updatedAt))));
+  });
+
+  it('starts lastModified at the seed base for an empty dataset', () => {
+    expect(seedColumns(42, 0)).toMatchObject({ count: 0, lastModifiedMs: Date.UTC(2024, 0, 1) });
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from './item';
-import { buildTestApp } from './test-app';
+import { buildTestApp, datasetCounters, routeCounts } from './test-app';
 
 describe('upstream-sim over HTTP', () => {
   let app: FastifyInstance;
@@ -43,6 +43,28 @@ describe('upstream-sim over HTTP', () => {
     expect(((await changed.json()) as Item[])[0]).toEqual(item);
 
     const stats = await fetch(`${base}/admin/stats`);
-    expect(await stats.json()).toEqual({ total: 3, byDataset: { demo: { list: 2, notModified: 1, notFound: 0 } } });
+    expect(await stats.json()).toEqual({
+      total: 3,
+      requestsByRoute: routeCounts({ items: 3 }),
+      byDataset: { demo: datasetCounters({ list: 2, notModified: 1 }, { items: 3 }) },
+    });
+  });
+
+  it('drops the connection on an injected fault, links absolutely, and says 420 Error Limited on the wire', async () => {
+    const put = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await put('/admin/datasets/wire', { count: 30 });
+
+    await put('/admin/datasets/wire/faults', { dropConnectionNext: 1 });
+    await expect(fetch(`${base}/v1/datasets/wire/cursor-items`)).rejects.toThrow(TypeError);
+
+    const linked = await fetch(`${base}/v1/datasets/wire/link-items?page_size=20`);
+    expect(linked.headers.get('link')).toContain(`<${base}/v1/datasets/wire/link-items?page_size=20&page=2>; rel="next"`);
+
+    await put('/admin/datasets/wire/limits', { errorLimit: 1 });
+    expect((await fetch(`${base}/v1/datasets/wire/items?page=0`)).status).toBe(400);
+    const limited = await fetch(`${base}/v1/datasets/wire/items`);
+    expect([limited.status, limited.statusText]).toEqual([420, 'Error Limited']);
+    expect(limited.headers.get('x-esi-error-limit-remain')).toBe('0');
   });
 });
