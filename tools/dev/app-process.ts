@@ -18,7 +18,7 @@ export class AppProcess {
   private readonly logFile?: WriteStream;
 
   constructor(readonly options: AppProcessOptions) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+    this.child = spawn(process.execPath, [...(process.env['FRESHET_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['FRESHET_PROFILE_DIR']}`] : []), '--import', 'tsx', options.entry], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

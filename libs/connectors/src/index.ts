@@ -7,3 +7,5 @@ export { openGate, type GateUpstream, type UpstreamGate } from './http/upstream-
 export { MissingSecretError, resolveSecret, type SecretRefResolver, type SecretSources } from './http/secrets';
 export { upstreamIdOf, parseRetryAfter } from './http/request-page';
 export * from './limits/index';
+export * from './sql/index';
+export { syncBatches, strategyOf, type SyncBatch } from './sync-batches';

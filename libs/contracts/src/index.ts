@@ -12,3 +12,4 @@ export * from './sources/source-definition';
 export * from './sources/secret-reference';
 export * from './sources/http-connector';
 export * from './sources/connector-presets';
+export * from './sources/sql-poll-connector';

@@ -25,7 +25,7 @@ sources:
 describe('sources file', () => {
   it('parses YAML into expanded source definitions', () => {
     const sources = parseSourcesDocument('sources.yaml', yaml);
-    expect(sources.map((s) => [s.source, s.connector.type, s.connector.incremental.strategy])).toEqual([
+    expect(sources.map((s) => [s.source, s.connector.type, s.connector.type === 'http' ? s.connector.incremental.strategy : 'none'])).toEqual([
       ['orders', 'http', 'stopAtId'],
       ['products', 'http', 'updatedSince'],
     ]);

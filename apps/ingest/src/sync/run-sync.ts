@@ -6,7 +6,7 @@
 // A retry re-lists and diffs by content hash, so it never emits an event twice.
 import type { Kysely, Transaction } from 'kysely';
 import { appendToStream, readStreamVersion } from '@freshet/event-store';
-import { diffPage, emptySyncStats, httpSync, type FetchedRecord, type HttpSyncStats, type SecretSources, type SyncCursor, type UpstreamGate } from '@freshet/connectors';
+import { diffPage, emptySyncStats, strategyOf, syncBatches, type FetchedRecord, type HttpSyncStats, type SecretSources, type SyncCursor, type UpstreamGate } from '@freshet/connectors';
 import type { JobStats, SourceDefinition } from '@freshet/contracts';
 import type { IngestDatabase } from '../db/ingest-tables';
 import { applyRecordDiff, findUnseen, loadRecordHashes, markSeen } from '../records/record-repository';
@@ -74,7 +74,7 @@ export async function runSync(
     const ref = (): JobRef => ({ ...job, time: options.now().toISOString() });
     const cursor = await loadCursor(db, job.tenant, job.source);
 
-    for await (const batch of httpSync(connector, cursor, { ...options, stats: upstream })) {
+    for await (const batch of syncBatches(connector, cursor, { ...options, stats: upstream })) {
       if (batch.kind === 'records') {
         const diff = await commitPage(db, ref(), batch.records, batch.cursor, counts);
         options.onPage?.({ created: diff.created.length, updated: diff.updated.length, unchanged: diff.unchanged });
@@ -100,7 +100,7 @@ export async function runSync(
           ...counts,
           durationMs: Math.round(performance.now() - started),
         };
-        const completed = decideJobCompleted(closing, { stats, strategy: connector.incremental.strategy, notes: batch.notes });
+        const completed = decideJobCompleted(closing, { stats, strategy: strategyOf(connector), notes: batch.notes });
         await appendToStream(trx, jobStreamId(job.jobId), [completed], { expectedVersion: 'any' });
         return { stats, notes: batch.notes, notModified: batch.notModified, upstream };
       });

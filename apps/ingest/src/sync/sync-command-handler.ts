@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { appendToStream } from '@freshet/event-store';
 import type { SyncCommand } from '@freshet/contracts';
 import type { DurableMessageContext, HandlerResult } from '@freshet/bus';
-import { openGate, type SecretSources, type UpstreamGate } from '@freshet/connectors';
+import { openGate, strategyOf, type SecretSources, type UpstreamGate } from '@freshet/connectors';
 import type { Logger } from '@freshet/telemetry';
 import type { IngestDatabase } from '../db/ingest-tables';
 import type { SyncMetrics } from '../metrics/sync-metrics';
@@ -48,7 +48,7 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       return { term: error.message };
     }
 
-    const labels = { tenant: command.tenant, source: command.source, strategy: stored.definition.connector.incremental.strategy };
+    const labels = { tenant: command.tenant, source: command.source, strategy: strategyOf(stored.definition.connector) };
     const gate = deps.metrics ? deps.metrics.meterGate(deps.gate ?? openGate, labels) : deps.gate;
     await appendJobEvent(decideJobStarted(at(), command.priority));
     const started = performance.now();

@@ -9,7 +9,7 @@ const BASE = { baseUrl: 'https://esi.example.com', path: '/v1/markets/orders' };
 
 function connectorOf(input: Record<string, unknown>): HttpConnector {
   const connector = sourceDefinitionSchema.parse(source(input)).connector;
-  expect(connector.type).toBe('http');
+  if (connector.type !== 'http') throw new Error(`expected an http connector, got ${connector.type}`);
   return connector;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sourceIdSchema, tenantIdSchema } from '../tokens';
 import { httpConnectorSchema } from './http-connector';
 import { esiListPresetSchema, pagedHttpListPresetSchema, restUpdatedSincePresetSchema } from './connector-presets';
+import { sqlPollConnectorSchema } from './sql-poll-connector';
 
 /**
  * Every connector a source can use. Presets expand to `http` when parsed, so after
@@ -13,6 +14,7 @@ export const connectorConfigSchema = z.discriminatedUnion('type', [
   esiListPresetSchema,
   restUpdatedSincePresetSchema,
   pagedHttpListPresetSchema,
+  sqlPollConnectorSchema,
 ]);
 export type ConnectorConfig = z.output<typeof connectorConfigSchema>;
 
