@@ -18,7 +18,7 @@ import { assertExpectedVersion, assertExpectedVersionShape, NO_STREAM_VERSION } 
 import { uniqueViolationConstraint } from './pg-errors';
 import { prepareEvents } from './prepare-events';
 import { readStreamVersion } from './read-stream';
-import { toStoredEvent, type StoredEvent } from './stored-event';
+import type { StoredEvent } from './stored-event';
 
 // Constraint names from migration 0001 (migrations are frozen, so these never drift).
 const STREAM_VERSION_CONSTRAINT = 'events_stream_version_unique';
@@ -99,13 +99,25 @@ async function appendPrepared(
         occurred_at: event.time,
       })),
     )
-    .returningAll()
+    // Only what the database decided: the events themselves were validated above, so
+    // sending them back and parsing them again would double the cost of a large append.
+    .returning(['event_id', 'global_position', 'transaction_id', 'stream_version', 'recorded_at'])
     .execute()
     .catch((error: unknown) => {
       throw translateInsertError(error, streamId, expected);
     });
   await sql`select pg_notify(current_schema() || '_events', '')`.execute(trx);
-  const stored = rows.map(toStoredEvent).sort((a, b) => a.streamVersion - b.streamVersion);
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const stored: StoredEvent[] = rows
+    .map((row) => ({
+      globalPosition: row.global_position,
+      transactionId: row.transaction_id,
+      streamId,
+      streamVersion: row.stream_version,
+      recordedAt: row.recorded_at,
+      event: byId.get(row.event_id)!,
+    }))
+    .sort((a, b) => a.streamVersion - b.streamVersion);
   return { nextExpectedVersion: current + events.length, events: stored };
 }
 

@@ -13,6 +13,7 @@ export function prepareEvents(streamId: string, events: readonly NewEvent[], now
       time: event.time ?? now().toISOString(),
     });
     if (!parsed.success) throw new InvalidEventError(streamId, index, { cause: parsed.error });
-    return parsed.data;
+    // Times are stored and read back in UTC; the append's answer says the same.
+    return { ...parsed.data, time: new Date(parsed.data.time).toISOString() };
   });
 }

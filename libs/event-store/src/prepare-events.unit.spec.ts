@@ -8,12 +8,12 @@ import { contentCreated } from './testing/event-fixtures';
 describe('prepareEvents', () => {
   const now = () => new Date('2025-01-02T03:04:05.678Z');
 
-  it('fills a missing id and time and keeps given ones', () => {
-    const given = { ...contentCreated('2'), id: '0b7d3c55-4d1f-4a7e-9d6c-2f1f8e4b9a10', time: '2024-01-01T00:00:00Z' };
+  it('fills a missing id and time, keeps given ones, and puts times in UTC', () => {
+    const given = { ...contentCreated('2'), id: '0b7d3c55-4d1f-4a7e-9d6c-2f1f8e4b9a10', time: '2024-01-01T02:00:00+02:00' };
     const [filled, kept] = prepareEvents('s', [contentCreated('1'), given], now);
     expect(filled?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(filled?.time).toBe('2025-01-02T03:04:05.678Z');
-    expect(kept).toMatchObject({ id: given.id, time: given.time });
+    expect(kept).toMatchObject({ id: given.id, time: '2024-01-01T00:00:00.000Z' });
   });
 
   it('names the first invalid event and keeps the zod error as cause', () => {
