@@ -7,7 +7,7 @@ import { InvalidUpstreamPageError } from '../connector-errors';
 import type { FetchedRecord } from '../record-diff';
 import { extractRecords } from './extract-records';
 import { firstPage, InvalidPagingHeaderError, nextPage, type PageRequest } from './pagination';
-import { redactUrl, requestPage } from './request-page';
+import { redactUrl, requestPage, type PageAnswer } from './request-page';
 import type { SecretSources } from './secrets';
 import { takeUntilSeen } from './stop-at-id';
 import type { SyncCursor } from './sync-cursor';
@@ -80,21 +80,29 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
   let stoppedAtSeenId = false;
   let totalPages = cursor.totalPages;
 
-  while (request) {
-    if (request.index > config.maxPages) {
-      throw new InvalidUpstreamPageError(redactUrl(config, config.baseUrl + config.path), request.index, `more than maxPages ${config.maxPages} pages`);
+  const fetchPage = (page: PageRequest): Promise<PageAnswer> => {
+    if (page.index > config.maxPages) {
+      return Promise.reject(new InvalidUpstreamPageError(redactUrl(config, config.baseUrl + config.path), page.index, `more than maxPages ${config.maxPages} pages`));
     }
     stats.requests += 1;
-    const answer = await requestPage(config, {
-      params: request.params,
-      url: request.url,
-      ifNoneMatch: request.index === 1 && conditionalFirstPage ? cursor.etag : undefined,
-      pageIndex: request.index,
+    const answer = requestPage(config, {
+      params: page.params,
+      url: page.url,
+      ifNoneMatch: page.index === 1 && conditionalFirstPage ? cursor.etag : undefined,
+      pageIndex: page.index,
       fetch: options.fetch ?? globalThis.fetch,
       gate: options.gate ?? openGate,
       secrets: options.secrets ?? {},
       signal: options.signal,
     });
+    // Awaited in the next round; a prefetch nobody needs any more must not crash the process.
+    answer.catch(() => undefined);
+    return answer;
+  };
+
+  let pending: Promise<PageAnswer> | undefined = fetchPage(request);
+  while (request && pending) {
+    const answer = await pending;
     if (answer.status === 304) {
       stats.notModified += 1;
       stats.savedRequests += Math.max(0, (cursor.totalPages ?? 1) - 1);
@@ -120,25 +128,33 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
     // Only an incremental run lists oldest change first; a first run (no since) may come
     // newest first, so its cursor is stored at the end, never with a page.
     const batchCursor = strategy.strategy === 'updatedSince' && cursor.since !== undefined ? { ...cursor, since } : undefined;
+
+    const current: PageRequest = request;
+    let next: PageRequest | undefined;
+    if (!stoppedAtSeenId) {
+      try {
+        next = nextPage(config.pagination, current, {
+          url: answer.url,
+          headers: answer.headers,
+          body: answer.body,
+          recordCount: extracted.records.length + extracted.skipped,
+        });
+      } catch (error) {
+        if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), current.index, error.message);
+        throw error;
+      }
+    }
+    // The next page is on its way while the caller commits this one.
+    const nextPending = next ? fetchPage(next) : undefined;
     if (records.length > 0 || extracted.skipped > 0) {
-      yield { kind: 'records', page: request.index, records, skipped: extracted.skipped, cursor: batchCursor };
+      yield { kind: 'records', page: current.index, records, skipped: extracted.skipped, cursor: batchCursor };
     }
     if (stoppedAtSeenId) {
-      stats.savedRequests += Math.max(0, (totalPages ?? request.index) - request.index);
+      stats.savedRequests += Math.max(0, (totalPages ?? current.index) - current.index);
       break;
     }
-    const current: PageRequest = request;
-    try {
-      request = nextPage(config.pagination, current, {
-        url: answer.url,
-        headers: answer.headers,
-        body: answer.body,
-        recordCount: extracted.records.length + extracted.skipped,
-      });
-    } catch (error) {
-      if (error instanceof InvalidPagingHeaderError) throw new InvalidUpstreamPageError(redactUrl(config, answer.url), current.index, error.message);
-      throw error;
-    }
+    request = next;
+    pending = nextPending;
   }
 
   // A skipped record has no usable key, so a missing key may just be a skipped record:
