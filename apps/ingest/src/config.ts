@@ -19,6 +19,8 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_CONCURRENT_JOBS: z.coerce.number().int().positive().default(4),
   /** A YAML or JSON file of source definitions, applied at start (all or nothing). */
   INGEST_SOURCES_FILE: z.string().min(1).optional(),
+  /** Directory of secret files (one per secretRef, e.g. /run/secrets); secrets may also come from env. */
+  INGEST_SECRETS_DIR: z.string().min(1).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(250),
 });
 

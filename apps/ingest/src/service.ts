@@ -23,6 +23,7 @@ import type { IngestConfig } from './config';
 import type { IngestDatabase } from './db/ingest-tables';
 import { migrateIngest } from './db/migrate-ingest';
 import { readSourcesFile } from './sources/sources-file';
+import { secretFilesResolver } from './sources/secret-files';
 import { upsertSource } from './sources/source-repository';
 import { startSourceRpc } from './rpc/source-rpc-responder';
 import { createSyncCommandHandler } from './sync/sync-command-handler';
@@ -101,6 +102,9 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       retry: { maxAttempts: config.INGEST_MAX_ATTEMPTS, baseDelayMs: config.INGEST_RETRY_BASE_MS },
       metrics: createSyncMetrics(metrics.meter),
       gate,
+      // Credentials are read when a request needs them, from the environment or the
+      // secrets directory; they never pass through config, the database or events.
+      secrets: { env: process.env, resolveRef: config.INGEST_SECRETS_DIR ? secretFilesResolver(config.INGEST_SECRETS_DIR) : undefined },
     }),
   });
 

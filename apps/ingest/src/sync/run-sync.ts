@@ -74,7 +74,7 @@ export async function runSync(
     const ref = (): JobRef => ({ ...job, time: options.now().toISOString() });
     const cursor = await loadCursor(db, job.tenant, job.source);
 
-    for await (const batch of syncBatches(connector, cursor, { ...options, stats: upstream })) {
+    for await (const batch of syncBatches(connector, cursor, { ...options, now: () => options.now().getTime(), stats: upstream })) {
       if (batch.kind === 'records') {
         const diff = await commitPage(db, ref(), batch.records, batch.cursor, counts);
         options.onPage?.({ created: diff.created.length, updated: diff.updated.length, unchanged: diff.unchanged });

@@ -50,6 +50,13 @@ export interface HttpSyncOptions {
   stats?: HttpSyncStats;
   /** Ask for a full listing whatever the cursor says (a manual "full" refresh). */
   forceFull?: boolean;
+  now?: () => number;
+}
+
+function expiresFrom(headers: Headers): string | undefined {
+  const header = headers.get('expires');
+  const at = header === null ? Number.NaN : Date.parse(header);
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }
 
 function pageCountOf(config: HttpConnector, headers: Headers): number | undefined {
@@ -100,18 +107,28 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
     return answer;
   };
 
+  const now = options.now ?? Date.now;
+  if (config.respectExpires && cursor.expiresAt !== undefined && Date.parse(cursor.expiresAt) > now()) {
+    stats.savedRequests += Math.max(1, cursor.totalPages ?? 1);
+    yield { kind: 'end', listingComplete: false, notModified: true, cursor, notes: [...notes, `upstream data is cached until ${cursor.expiresAt}; no request sent`] };
+    return;
+  }
+  let expiresAt: string | undefined;
+
   let pending: Promise<PageAnswer> | undefined = fetchPage(request);
   while (request && pending) {
     const answer = await pending;
     if (answer.status === 304) {
       stats.notModified += 1;
       stats.savedRequests += Math.max(0, (cursor.totalPages ?? 1) - 1);
-      yield { kind: 'end', listingComplete: false, notModified: true, cursor, notes: [...notes, 'page 1 not modified (ETag)'] };
+      const refreshed = config.respectExpires ? { ...cursor, expiresAt: expiresFrom(answer.headers) } : cursor;
+      yield { kind: 'end', listingComplete: false, notModified: true, cursor: refreshed, notes: [...notes, 'page 1 not modified (ETag)'] };
       return;
     }
     stats.pages += 1;
     if (request.index === 1) {
       firstEtag = answer.headers.get('etag') ?? undefined;
+      expiresAt = config.respectExpires ? expiresFrom(answer.headers) : undefined;
       totalPages = pageCountOf(config, answer.headers) ?? totalPages;
     }
     const extracted = extractRecords(config, answer.body, redactUrl(config, answer.url), request.index);
@@ -166,7 +183,7 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
       yield { kind: 'end', listingComplete: allKeyed, notModified: false, cursor: {}, notes };
       return;
     case 'etag':
-      yield { kind: 'end', listingComplete: allKeyed, notModified: false, cursor: { etag: firstEtag, totalPages: stats.pages }, notes };
+      yield { kind: 'end', listingComplete: allKeyed, notModified: false, cursor: { etag: firstEtag, totalPages: stats.pages, expiresAt }, notes };
       return;
     case 'stopAtId': {
       const fellBack = !stoppedAtSeenId && cursor.lastSeenId !== undefined;
@@ -176,7 +193,7 @@ export async function* httpSync(config: HttpConnector, cursorIn: SyncCursor, opt
         // Without a match every page was read: a full listing.
         listingComplete: !stoppedAtSeenId && allKeyed,
         notModified: false,
-        cursor: { lastSeenId: newestKey ?? cursor.lastSeenId, etag: firstEtag, totalPages: stoppedAtSeenId ? totalPages : stats.pages },
+        cursor: { lastSeenId: newestKey ?? cursor.lastSeenId, etag: firstEtag, totalPages: stoppedAtSeenId ? totalPages : stats.pages, expiresAt },
         notes,
       };
       return;

@@ -12,6 +12,8 @@ export const syncCursorSchema = z
     etag: z.string().optional(),
     /** Pages of the last full listing, to count the requests an incremental sync saved. */
     totalPages: z.number().int().nonnegative().optional(),
+    /** respectExpires: the upstream's Expires for page 1; no request is worth sending before it. */
+    expiresAt: z.string().optional(),
   })
   .strict();
 export type SyncCursor = z.infer<typeof syncCursorSchema>;

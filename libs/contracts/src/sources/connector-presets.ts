@@ -34,6 +34,7 @@ export const esiListPresetSchema = z
       type: 'http',
       pagination: { type: 'pageNumber', pageParam: 'page', startPage: 1, totalPagesHeader: 'x-pages' },
       incremental: { strategy: 'stopAtId' },
+      respectExpires: true,
     }, ctx),
   );
 

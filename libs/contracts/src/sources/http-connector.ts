@@ -87,6 +87,8 @@ export const httpConnectorSchema = z
     onInvalidRecord: z.enum(['fail', 'skip']).default('fail'),
     /** Shared across replicas; omit for no client-side limit. */
     rateLimit: z.object({ requestsPerSecond: z.number().positive().max(10_000), burst: z.number().int().positive().optional() }).strict().optional(),
+    /** Skip syncs while page 1's `Expires` is in the future (ESI-style caches); a full refresh ignores it. */
+    respectExpires: z.boolean().default(false),
     /** A pause between pages, for APIs that ask for one. */
     perPageDelayMs: z.number().int().min(0).max(60_000).default(0),
     /** Identifies the upstream for shared limits; defaults to the base URL's host. */
