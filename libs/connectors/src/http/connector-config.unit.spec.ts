@@ -20,7 +20,7 @@ function issuesOf(input: Record<string, unknown>) {
 }
 
 describe('presets expand through sourceDefinitionSchema', () => {
-  it('esi-list → page numbers with X-Pages and stopAtId', () => {
+  it('esi-list → page numbers with X-Pages, stopAtId, and Expires respected', () => {
     const auth = { type: 'bearer', secret: { env: 'ESI_TOKEN' } };
     expect(connectorOf({ type: 'esi-list', ...BASE, auth, primaryKey: 'order_id', upstreamId: 'esi' })).toEqual({
       type: 'http',
@@ -33,6 +33,7 @@ describe('presets expand through sourceDefinitionSchema', () => {
       pagination: { type: 'pageNumber', pageParam: 'page', startPage: 1, totalPagesHeader: 'x-pages' },
       incremental: { strategy: 'stopAtId' },
       onInvalidRecord: 'fail',
+      respectExpires: true,
       perPageDelayMs: 0,
       upstreamId: 'esi',
       maxPages: 1000,
