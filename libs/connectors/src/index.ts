@@ -9,3 +9,5 @@ export { upstreamIdOf, parseRetryAfter } from './http/request-page';
 export * from './limits/index';
 export * from './sql/index';
 export { syncBatches, strategyOf, type SyncBatch } from './sync-batches';
+export { defineConnector, type ConnectorDefinition, type SyncContext } from './sdk/connector-sdk';
+export { BUILT_IN_CONNECTORS, connectorFor } from './sdk/built-in-connectors';

@@ -1,36 +1,32 @@
-// One way for ingest to run any connector: the batches of a sync, whatever the source
-// kind. HTTP sources page under their incremental strategy; SQL-poll sources stream the
-// query's complete result, which is always a full listing.
+// One way for ingest to run any connector: looks the connector up by its config's type
+// and runs it with the caller's context.
 import type { ConnectorConfig } from '@freshet/contracts';
-import { emptySyncStats, httpSync, type HttpSyncBatch, type HttpSyncOptions } from './http/http-sync';
+import { emptySyncStats, type HttpSyncOptions } from './http/http-sync';
 import type { SyncCursor } from './http/sync-cursor';
-import { createSqlPollConnector } from './sql/sql-poll-connector';
+import { openGate } from './http/upstream-gate';
+import { BUILT_IN_CONNECTORS } from './sdk/built-in-connectors';
+import type { ConnectorDefinition, SyncBatch } from './sdk/connector-sdk';
 
-export type SyncBatch = HttpSyncBatch;
+export type { SyncBatch } from './sdk/connector-sdk';
 
-/** The incremental strategy a connector runs (SQL-poll sources always list everything). */
-export function strategyOf(connector: ConnectorConfig): string {
-  return connector.type === 'http' ? connector.incremental.strategy : 'full';
+function definitionOf(connector: ConnectorConfig): ConnectorDefinition<ConnectorConfig> {
+  return BUILT_IN_CONNECTORS[connector.type] as ConnectorDefinition<ConnectorConfig>;
 }
 
-export async function* syncBatches(connector: ConnectorConfig, cursor: SyncCursor, options: HttpSyncOptions = {}): AsyncGenerator<SyncBatch> {
-  if (connector.type === 'http') {
-    yield* httpSync(connector, cursor, options);
-    return;
-  }
-  const stats = options.stats ?? emptySyncStats();
-  const source = createSqlPollConnector(connector, { env: options.secrets?.env, resolveSecret: options.secrets?.resolveRef });
-  try {
-    stats.requests += 1;
-    let page = 0;
-    for await (const records of source.fetchRows(options.signal)) {
-      page += 1;
-      stats.pages += 1;
-      yield { kind: 'records', page, records, skipped: 0 };
-    }
-    // Only reached when the whole result streamed without error: a complete listing.
-    yield { kind: 'end', listingComplete: true, notModified: false, cursor: {}, notes: [] };
-  } finally {
-    await source.close();
-  }
+/** The incremental strategy a connector config runs. */
+export function strategyOf(connector: ConnectorConfig): string {
+  return definitionOf(connector).strategy(connector);
+}
+
+export function syncBatches(connector: ConnectorConfig, cursor: SyncCursor, options: HttpSyncOptions = {}): AsyncGenerator<SyncBatch> {
+  return definitionOf(connector).sync(connector, {
+    cursor,
+    stats: options.stats ?? emptySyncStats(),
+    gate: options.gate ?? openGate,
+    secrets: options.secrets ?? {},
+    forceFull: options.forceFull ?? false,
+    now: options.now ?? Date.now,
+    fetch: options.fetch ?? globalThis.fetch,
+    signal: options.signal,
+  });
 }
