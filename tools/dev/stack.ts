@@ -53,7 +53,8 @@ function envFor(app: AppName, options: StackOptions): Record<string, string> {
     FRESHET_SUBJECT_PREFIX: options.names.subjectPrefix,
     FRESHET_EVENTS_STREAM: options.names.eventsStream,
     FRESHET_COMMANDS_STREAM: options.names.commandsStream,
-    DATABASE_SCHEMA: options.names.databaseSchema,
+    // Each service that keeps tables has its own schema: ingest the store, the scheduler its ledger.
+    DATABASE_SCHEMA: app === 'sync-scheduler' ? `${options.names.databaseSchema}_scheduler` : options.names.databaseSchema,
     REDIS_KEY_PREFIX: options.names.redisKeyPrefix,
     ...options.extraEnv?.[app],
   };

@@ -30,6 +30,7 @@ export async function startE2eStack(label: string, extraEnv?: StackOptions['extr
     async teardown() {
       await stack.stop();
       await dropSchema(names.databaseSchema);
+      await dropSchema(`${names.databaseSchema}_scheduler`);
       await deleteStreams([names.eventsStream, names.commandsStream]);
     },
   };

@@ -33,6 +33,12 @@ async function refreshAndWait(): Promise<SseEvent[]> {
   const from = sse.events.length;
   const { jobId } = await requestRefresh(gateway, TENANT, SOURCE);
   await sse.waitFor((e) => e.event === 'job.completed' && jobIdOf(e) === jobId, { from, timeoutMs: 30_000 });
+  // The scheduler's ledger learns of the completion from the bus too; until it has, a new
+  // refresh would (rightly) join this job. Wait for it so each step gets its own job.
+  await waitFor(async () => {
+    const job = (await (await fetch(`${stack.urls['sync-scheduler']}/v1/jobs/${jobId}`)).json()) as { status?: string };
+    return job.status === 'completed';
+  }, { message: `job ${jobId} completed in the ledger` });
   return sse.events.slice(from).filter((e) => jobIdOf(e) === jobId);
 }
 

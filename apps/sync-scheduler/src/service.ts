@@ -1,29 +1,135 @@
-// Wires the scheduler skeleton: a Postgres pool (its job ledger lives there later), the
-// bus, and the HTTP server, with an orderly stop.
-import pg from 'pg';
-import { closeBus, connectBus } from '@freshet/bus';
+// Wires the scheduler: its store (ledger + job.queued/job.dead events with an outbox
+// relay), the ledger projector, the revalidate API, dispatch, the leased background
+// scan, cleanup, and the HTTP API. stop(): stop scanning and answering, let running
+// work finish, flush the outbox, then drain.
+import { sql } from 'kysely';
+import { jetstream } from '@nats-io/jetstream';
+import { busTopology, closeBus, connectBus, ensureStreams, publishEvent } from '@freshet/bus';
+import type { RevalidateRequest } from '@freshet/contracts';
+import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildSchedulerApp } from './app';
 import type { SchedulerConfig } from './config';
+import type { SchedulerDatabase } from './db/scheduler-tables';
+import { migrateScheduler } from './db/migrate-scheduler';
+import { createDispatcher } from './jobs/dispatcher';
+import { deleteFinishedBefore, queueDepthByPriority } from './jobs/job-repository';
+import { startLedgerProjector } from './jobs/ledger-projector';
+import { revalidate } from './jobs/revalidate';
+import { createSchedulerMetrics } from './jobs/scheduler-metrics';
+import { every } from './periodic';
+import { startRevalidateResponder } from './rpc/revalidate-responder';
+import { runBackgroundScan } from './scan/background-scan';
+import { createScanLease } from './scan/scan-lease';
+import { createScanLoop } from './scan/scan-loop';
 
 export async function startScheduler(config: Readonly<SchedulerConfig>, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const metrics = createServiceMetrics('sync-scheduler');
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle postgres client failed'));
-  const nc = await connectBus({ servers: config.NATS_URL, name: 'sync-scheduler', logger });
+  const db = createEventStoreDb<SchedulerDatabase>({ connectionString: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, poolMax: config.DATABASE_POOL_MAX });
+  await migrateScheduler(db, config.DATABASE_SCHEMA);
+
+  const nc = await connectBus({ servers: config.NATS_URL, name: `sync-scheduler ${config.SCHEDULER_INSTANCE_ID}`, logger });
+  await ensureStreams(
+    nc,
+    busTopology({
+      prefix: config.FRESHET_SUBJECT_PREFIX,
+      eventsStream: config.FRESHET_EVENTS_STREAM,
+      commandsStream: config.FRESHET_COMMANDS_STREAM,
+      eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
+    }),
+    logger,
+  );
+  const js = jetstream(nc);
+  const prefix = config.FRESHET_SUBJECT_PREFIX;
+
+  const relay = createOutboxRelay({
+    db,
+    name: 'jetstream',
+    logger,
+    listen: { connectionString: config.DATABASE_URL, channel: eventsChannel(config.DATABASE_SCHEMA) },
+    publish: async (stored) => {
+      await publishEvent(js, prefix, stored.event);
+    },
+  });
+  relay.start();
+
+  const schedulerMetrics = createSchedulerMetrics(metrics.meter, () => queueDepthByPriority(db));
+  const dispatcher = createDispatcher(db, js, prefix, logger);
+  const requestSync = async (request: RevalidateRequest) => {
+    const outcome = await revalidate(db, request);
+    schedulerMetrics.requested(outcome.joined, outcome.priority);
+    if (outcome.dispatch) await dispatcher.dispatch(outcome.job);
+    return outcome;
+  };
+
+  const projector = await startLedgerProjector({
+    nc,
+    db,
+    prefix,
+    eventsStream: config.FRESHET_EVENTS_STREAM,
+    durable: config.SCHEDULER_LEDGER_CONSUMER,
+    logger,
+    onChange: (event, status) => {
+      schedulerMetrics.outcome(status);
+      if (event.type === 'job.started' && event.data.attempt === 1) {
+        void db
+          .selectFrom('jobs')
+          .select(['queued_at', 'priority'])
+          .where('job_id', '=', event.data.jobId)
+          .executeTakeFirst()
+          .then((job) => job && schedulerMetrics.waited((Date.parse(event.time) - job.queued_at.getTime()) / 1000, job.priority));
+      }
+    },
+  });
+  const rpc = startRevalidateResponder(nc, prefix, config.SCHEDULER_RPC_TIMEOUT_MS, { revalidate: requestSync }, logger);
+
+  const lease = createScanLease({ connectionString: config.DATABASE_URL, key: `freshet-scan:${config.DATABASE_SCHEMA}`, logger });
+  const scanLoop = createScanLoop({
+    intervalMs: config.SCHEDULER_SCAN_INTERVAL_MS,
+    lease,
+    logger,
+    scan: () =>
+      runBackgroundScan({ nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: requestSync, stillLeader: () => lease.held(), now: () => new Date(), logger }),
+  });
+  if (config.SCHEDULER_SCAN_ENABLED) scanLoop.start();
+
+  const sweep = every(config.SCHEDULER_DISPATCH_SWEEP_MS, 'dispatch sweep', () => dispatcher.sweep(), logger);
+  const cleanup = every(
+    config.SCHEDULER_CLEANUP_INTERVAL_MS,
+    'job cleanup',
+    async () => {
+      const removed = await deleteFinishedBefore(db, new Date(Date.now() - config.SCHEDULER_JOB_RETENTION_DAYS * 86_400_000));
+      if (removed > 0) logger.info({ removed, retentionDays: config.SCHEDULER_JOB_RETENTION_DAYS }, 'finished jobs cleaned up');
+    },
+    logger,
+  );
+
   const app = await buildSchedulerApp({
     logger,
     metrics,
-    readiness: { postgres: () => pool.query('select 1'), nats: () => nc.flush() },
+    readiness: { postgres: () => sql`select 1`.execute(db), nats: () => nc.flush() },
+    jobs: {
+      db,
+      instanceId: config.SCHEDULER_INSTANCE_ID,
+      scanStatus: () => scanLoop.status(),
+      retry: (job) => requestSync({ tenant: job.tenant, source: job.source, priority: job.priority, mode: job.mode === 'full' ? 'full' : 'incremental', reason: `retry of dead job ${job.job_id}` }),
+    },
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
-  logger.info({ url }, 'sync-scheduler listening');
+  logger.info({ url, instanceId: config.SCHEDULER_INSTANCE_ID }, 'sync-scheduler listening');
+
   return {
     url,
     async stop() {
+      await scanLoop.stop();
+      rpc.unsubscribe();
       await app.close();
+      await sweep.stop();
+      await cleanup.stop();
+      await projector.stop();
+      await relay.stop();
       await closeBus(nc);
-      await pool.end();
+      await db.destroy();
       await metrics.shutdown();
     },
   };

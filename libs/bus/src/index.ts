@@ -44,3 +44,5 @@ export {
   ProvisioningFailedError,
   type ConfigDifference,
 } from './errors';
+export { respondJson, type RpcAnswer } from './respond-json';
+export { requestJson, RpcBadReplyError, RpcUnavailableError } from './request-json';

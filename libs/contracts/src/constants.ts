@@ -12,7 +12,8 @@ export const DEFAULT_EVENTS_STREAM = 'FRESHET_EVENTS';
 export const DEFAULT_COMMANDS_STREAM = 'FRESHET_SYNC_COMMANDS';
 
 export const RPC = {
-  ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history' },
+  ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history', listSources: 'list-sources' },
+  scheduler: { service: 'scheduler', revalidate: 'revalidate' },
 } as const;
 
 /** SSE event name the gateway uses for its own control messages. */

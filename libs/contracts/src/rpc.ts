@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sourceIdSchema, tenantIdSchema } from './tokens';
 import { sourceInfoSchema } from './sources/source-definition';
 import { freshetEventSchema } from './events/freshet-event';
+import { prioritySchema, syncModeSchema } from './commands/sync-command';
 
 export const getSourceRequestSchema = z.object({ tenant: tenantIdSchema, source: sourceIdSchema });
 export type GetSourceRequest = z.infer<typeof getSourceRequestSchema>;
@@ -35,3 +36,52 @@ export const historyPageSchema = z.object({
   nextAfter: z.string().optional(),
 });
 export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+/** Ask the scheduler for a sync of a source; joins the job already queued or running. */
+export const revalidateRequestSchema = z
+  .object({
+    tenant: tenantIdSchema,
+    source: sourceIdSchema,
+    priority: prioritySchema,
+    mode: syncModeSchema.default('incremental'),
+    reason: z.string().min(1).max(200),
+  })
+  .strict();
+export type RevalidateRequest = z.infer<typeof revalidateRequestSchema>;
+export type RevalidateRequestInput = z.input<typeof revalidateRequestSchema>;
+
+export const revalidateReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    jobId: z.uuid(),
+    /** True when the request joined a job already queued or running (single flight). */
+    joined: z.boolean(),
+    priority: prioritySchema,
+    status: z.enum(['queued', 'running', 'retrying']),
+  }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type RevalidateReply = z.infer<typeof revalidateReplySchema>;
+
+/** Every source with what the scheduler needs to decide a background sync, paged by id. */
+export const listSourcesRequestSchema = z
+  .object({ after: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).default(500) })
+  .strict();
+export const listSourcesReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    sources: z.array(
+      z.object({
+        tenant: tenantIdSchema,
+        source: sourceIdSchema,
+        lastSyncedAt: z.iso.datetime({ offset: true }).nullable(),
+        minAgeMs: z.number().int().positive(),
+        backgroundPriority: prioritySchema.optional(),
+      }),
+    ),
+    /** Pass as `after` for the next page; absent on the last one. */
+    next: z.string().optional(),
+  }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type ListSourcesReply = z.infer<typeof listSourcesReplySchema>;

@@ -63,3 +63,31 @@ export async function saveCursor(db: Db, tenant: string, source: string, cursor:
 export async function markSourceSynced(db: Db, tenant: string, source: string, at: Date): Promise<void> {
   await db.updateTable('sources').set({ last_synced_at: at }).where('tenant', '=', tenant).where('source', '=', source).execute();
 }
+
+export interface SourceScheduleRow {
+  tenant: string;
+  source: string;
+  lastSyncedAt: string | null;
+  minAgeMs: number;
+  backgroundPriority?: number;
+}
+
+/** Sources in (tenant, source) order after the given "tenant/source", for the scheduler's scan. */
+export async function listSourceSchedules(db: Db, after: string | undefined, limit: number): Promise<SourceScheduleRow[]> {
+  let query = db.selectFrom('sources').select(['tenant', 'source', 'definition', 'last_synced_at']).orderBy('tenant').orderBy('source').limit(limit);
+  if (after) {
+    const [tenant = '', source = ''] = after.split('/');
+    query = query.where((eb) => eb.or([eb('tenant', '>', tenant), eb.and([eb('tenant', '=', tenant), eb('source', '>', source)])]));
+  }
+  const rows = await query.execute();
+  return rows.map((row) => {
+    const definition = sourceDefinitionSchema.parse(row.definition);
+    return {
+      tenant: row.tenant,
+      source: row.source,
+      lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
+      minAgeMs: definition.minAgeMs,
+      ...(definition.schedule.backgroundPriority !== undefined ? { backgroundPriority: definition.schedule.backgroundPriority } : {}),
+    };
+  });
+}

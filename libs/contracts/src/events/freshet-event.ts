@@ -1,7 +1,7 @@
 // The union of every event Freshet emits, discriminated by `type`.
 import { z } from 'zod';
 import { contentCreatedSchema, contentDeletedSchema, contentUpdatedSchema } from './content-events';
-import { jobCompletedSchema, jobFailedSchema, jobQueuedSchema, jobStartedSchema } from './job-events';
+import { jobCompletedSchema, jobDeadSchema, jobFailedSchema, jobQueuedSchema, jobStartedSchema } from './job-events';
 
 export const freshetEventSchema = z.discriminatedUnion('type', [
   contentCreatedSchema,
@@ -11,6 +11,7 @@ export const freshetEventSchema = z.discriminatedUnion('type', [
   jobStartedSchema,
   jobCompletedSchema,
   jobFailedSchema,
+  jobDeadSchema,
 ]);
 
 export type FreshetEvent = z.infer<typeof freshetEventSchema>;

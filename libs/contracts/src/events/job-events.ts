@@ -64,7 +64,15 @@ export const jobFailedSchema = z.object({
   }),
 });
 
+/** The scheduler gave up on a job: its last failure was final. */
+export const jobDeadSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('job.dead'),
+  data: z.object({ jobId: z.uuid(), attempts: z.number().int().nonnegative(), error: jobErrorSchema }),
+});
+
 export type JobQueued = z.infer<typeof jobQueuedSchema>;
+export type JobDead = z.infer<typeof jobDeadSchema>;
 export type JobStarted = z.infer<typeof jobStartedSchema>;
 export type JobCompleted = z.infer<typeof jobCompletedSchema>;
 export type JobFailed = z.infer<typeof jobFailedSchema>;

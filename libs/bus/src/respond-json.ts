@@ -3,7 +3,7 @@
 // unanswered (the caller would otherwise wait for its timeout).
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import type { Logger } from '@freshet/telemetry';
+import type { Logger } from 'pino';
 
 export type RpcAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -13,9 +13,11 @@ export function respondJson<S extends z.ZodType>(
   schema: S,
   logger: Logger,
   handler: (request: z.output<S>) => Promise<RpcAnswer>,
+  /** Replicas of one service share the queue group, so each request is answered once. */
+  queue: string,
 ): Subscription {
   return nc.subscribe(subject, {
-    queue: 'ingest',
+    queue,
     callback: (error, msg) => {
       if (error) {
         logger.error({ err: error, subject }, 'rpc subscription failed');
@@ -38,7 +40,7 @@ export function respondJson<S extends z.ZodType>(
         (reply) => msg.respond(JSON.stringify(reply)),
         (err: unknown) => {
           logger.error({ err, subject }, 'rpc handler failed');
-          msg.respond(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: 'ingest could not answer' } }));
+          msg.respond(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `${queue} could not answer` } }));
         },
       );
     },

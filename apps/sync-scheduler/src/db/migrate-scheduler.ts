@@ -1,0 +1,10 @@
+// The scheduler's schema: its event store (for job.queued / job.dead), then its ledger.
+import type { Kysely } from 'kysely';
+import { migrateEventStore, runMigrations } from '@freshet/event-store';
+import type { SchedulerDatabase } from './scheduler-tables';
+import * as jobs from './migrations/0001-jobs';
+
+export async function migrateScheduler(db: Kysely<SchedulerDatabase>, schema: string): Promise<void> {
+  await migrateEventStore(db, schema);
+  await runMigrations(db, { schema, migrations: { '0001-jobs': jobs }, tableName: 'scheduler_migration' });
+}

@@ -1,0 +1,31 @@
+// The scheduler's own tables, next to its event store (job.queued / job.dead events) in
+// its own schema: the job ledger, one row per job.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { EventStoreDatabase } from '@freshet/event-store';
+
+export const JOB_STATUSES = ['queued', 'running', 'retrying', 'completed', 'dead'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+/** A job in one of these states holds its source: new requests join it. */
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running', 'retrying'];
+
+export interface JobsTable {
+  job_id: string;
+  type: string;
+  tenant: string;
+  source: string;
+  priority: number;
+  mode: string;
+  reason: string;
+  status: JobStatus;
+  attempts: number;
+  last_error: ColumnType<unknown, string | null, string | null>;
+  stats: ColumnType<unknown, string | null, string | null>;
+  queued_at: Date;
+  dispatched_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export type JobRow = Selectable<JobsTable>;
+export type SchedulerDatabase = EventStoreDatabase & { jobs: JobsTable };

@@ -1,0 +1,50 @@
+// Sends a job's sync command to the work queue on its priority tier, and records that it
+// went out. A command that fails to publish leaves the job undispatched; the sweep sends
+// it again. Duplicate commands for one job are harmless: ingest acks a command whose job
+// already completed, and its source lock keeps two runs apart.
+import { randomUUID } from 'node:crypto';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Kysely } from 'kysely';
+import { publishSyncCommand } from '@freshet/bus';
+import type { SyncMode } from '@freshet/contracts';
+import type { Logger } from '@freshet/telemetry';
+import type { JobRow, SchedulerDatabase } from '../db/scheduler-tables';
+import { findUndispatched, markDispatched } from './job-repository';
+
+type DispatchableJob = Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason'>;
+
+export interface Dispatcher {
+  dispatch(job: DispatchableJob): Promise<boolean>;
+  sweep(limit?: number): Promise<number>;
+}
+
+export function createDispatcher(db: Kysely<SchedulerDatabase>, js: JetStreamClient, prefix: string, logger: Logger): Dispatcher {
+  const dispatch = async (job: DispatchableJob): Promise<boolean> => {
+    try {
+      await publishSyncCommand(js, prefix, {
+        type: 'sync.requested',
+        commandId: randomUUID(),
+        jobId: job.job_id,
+        tenant: job.tenant,
+        source: job.source,
+        priority: job.priority,
+        mode: job.mode as SyncMode,
+        reason: job.reason,
+        requestedAt: new Date().toISOString(),
+      });
+      await markDispatched(db, job.job_id, new Date());
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, jobId: job.job_id }, 'dispatch failed; the sweep will send it again');
+      return false;
+    }
+  };
+  return {
+    dispatch,
+    async sweep(limit = 500) {
+      let sent = 0;
+      for (const job of await findUndispatched(db, limit)) if (await dispatch(job)) sent += 1;
+      return sent;
+    },
+  };
+}

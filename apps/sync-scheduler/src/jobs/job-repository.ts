@@ -1,0 +1,144 @@
+// The job ledger's reads and writes. Functions take `db | trx` first: the caller owns
+// the transaction that also appends the matching event.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ACTIVE_STATUSES, JOB_STATUSES, type JobRow, type JobStatus, type SchedulerDatabase } from '../db/scheduler-tables';
+
+type Db = Kysely<SchedulerDatabase> | Transaction<SchedulerDatabase>;
+
+export interface NewJob {
+  jobId: string;
+  tenant: string;
+  source: string;
+  priority: number;
+  mode: string;
+  reason: string;
+  queuedAt: Date;
+}
+
+/** The job holding a source, locked for the caller's transaction. */
+export async function findActiveJobForUpdate(db: Db, tenant: string, source: string): Promise<JobRow | undefined> {
+  return db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('source', '=', source)
+    .where('status', 'in', ACTIVE_STATUSES)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function findJob(db: Db, jobId: string, forUpdate = false): Promise<JobRow | undefined> {
+  const query = db.selectFrom('jobs').selectAll().where('job_id', '=', jobId);
+  return (forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertJob(db: Db, job: NewJob): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      job_id: job.jobId,
+      type: 'sync',
+      tenant: job.tenant,
+      source: job.source,
+      priority: job.priority,
+      mode: job.mode,
+      reason: job.reason,
+      status: 'queued',
+      attempts: 0,
+      last_error: null,
+      stats: null,
+      queued_at: job.queuedAt,
+    })
+    .execute();
+}
+
+export async function raisePriority(db: Db, jobId: string, priority: number): Promise<void> {
+  await db.updateTable('jobs').set({ priority, dispatched_at: null, updated_at: new Date() }).where('job_id', '=', jobId).execute();
+}
+
+export async function markDispatched(db: Db, jobId: string, at: Date): Promise<void> {
+  await db.updateTable('jobs').set({ dispatched_at: at }).where('job_id', '=', jobId).execute();
+}
+
+/** Queued jobs whose command has not gone out (a publish failed, or a priority rose). */
+export async function findUndispatched(db: Db, limit: number): Promise<JobRow[]> {
+  return db.selectFrom('jobs').selectAll().where('status', '=', 'queued').where('dispatched_at', 'is', null).orderBy('priority', 'desc').orderBy('queued_at').limit(limit).execute();
+}
+
+export interface LedgerPatch {
+  status: JobStatus;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  lastError?: unknown;
+  stats?: unknown;
+}
+
+export async function updateJob(db: Db, jobId: string, patch: LedgerPatch): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      status: patch.status,
+      attempts: patch.attempts,
+      ...(patch.startedAt ? { started_at: new Date(patch.startedAt) } : {}),
+      ...(patch.finishedAt ? { finished_at: new Date(patch.finishedAt) } : {}),
+      ...(patch.lastError !== undefined ? { last_error: JSON.stringify(patch.lastError) } : {}),
+      ...(patch.stats !== undefined ? { stats: JSON.stringify(patch.stats) } : {}),
+      updated_at: new Date(),
+    })
+    .where('job_id', '=', jobId)
+    .execute();
+}
+
+export interface JobStats {
+  byStatus: Record<JobStatus, number>;
+  byType: Record<string, number>;
+  byPriority: Record<string, number>;
+  total: number;
+  oldestQueuedAgeMs: number | null;
+}
+
+export async function jobStats(db: Db, now: Date): Promise<JobStats> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['status', 'type', 'priority', (eb) => eb.fn.countAll<string>().as('count'), (eb) => eb.fn.min('queued_at').as('oldest')])
+    .groupBy(['status', 'type', 'priority'])
+    .execute();
+  const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  const byType: Record<string, number> = {};
+  const byPriority: Record<string, number> = {};
+  let total = 0;
+  let oldestQueued: Date | undefined;
+  for (const row of rows) {
+    const count = Number(row.count);
+    byStatus[row.status] += count;
+    byType[row.type] = (byType[row.type] ?? 0) + count;
+    byPriority[String(row.priority)] = (byPriority[String(row.priority)] ?? 0) + count;
+    total += count;
+    if (row.status === 'queued' && row.oldest && (!oldestQueued || row.oldest < oldestQueued)) oldestQueued = row.oldest;
+  }
+  return { byStatus, byType, byPriority, total, oldestQueuedAgeMs: oldestQueued ? Math.max(0, now.getTime() - oldestQueued.getTime()) : null };
+}
+
+export async function listJobs(db: Db, filter: { status?: JobStatus; tenant?: string; limit: number }): Promise<JobRow[]> {
+  let query = db.selectFrom('jobs').selectAll().orderBy('queued_at', 'desc').limit(filter.limit);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.tenant) query = query.where('tenant', '=', filter.tenant);
+  return query.execute();
+}
+
+/** Removes finished jobs older than the cutoff; returns how many. */
+export async function deleteFinishedBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom('jobs').where('status', 'in', ['completed', 'dead']).where('finished_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function queueDepthByPriority(db: Db): Promise<Array<{ priority: number; count: number }>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['priority', sql<string>`count(*)`.as('count')])
+    .where('status', '=', 'queued')
+    .groupBy('priority')
+    .execute();
+  return rows.map((r) => ({ priority: r.priority, count: Number(r.count) }));
+}
