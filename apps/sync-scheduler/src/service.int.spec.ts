@@ -126,4 +126,26 @@ describe('sync-scheduler service', () => {
     const again = await http<{ error: { code: string } }>(`/v1/jobs/${retried.body.jobId}/retry`, { method: 'POST' });
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'JOB_NOT_DEAD' } } });
   });
+
+  it('survives malformed worker events, counting them, and keeps following valid ones', async () => {
+    const reply = await ask({ tenant: 'acme', source: 'products', priority: 5, reason: 'user' });
+    if (!reply.ok) throw new Error('revalidate failed');
+    const js = jetstream(nc);
+    const subject = `${names.subjectPrefix}.evt.acme.products.job.failed`;
+    await js.publish(subject, 'not json at all');
+    await js.publish(subject, JSON.stringify({ type: 'job.failed', tenant: 'acme', source: 'products', data: { jobId: 'nope' } }));
+    await publishEvent(js, names.subjectPrefix, {
+      id: randomUUID(),
+      type: 'job.started',
+      tenant: 'acme',
+      source: 'products',
+      time: new Date().toISOString(),
+      data: { jobId: reply.jobId, attempt: 1, priority: 5 },
+    } as FreshetEvent);
+    await waitFor(async () => (await http<{ status: string }>(`/v1/jobs/${reply.jobId}`)).body.status === 'running');
+    const metrics = await (await fetch(`${scheduler.url}/metrics`)).text();
+    expect(metrics).toMatch(/freshet_bus_invalid_messages_total\{[^}]*consumer="scheduler-ledger"[^}]*\} 2/);
+    expect(metrics).toMatch(/freshet_scheduler_queue_depth\{[^}]*priority="10"[^}]*\} \d/);
+    expect(metrics).toMatch(/freshet_scheduler_job_transitions_total\{[^}]*status="running"[^}]*\} \d/);
+  });
 });
