@@ -12,6 +12,7 @@ const common = {
   primaryKey: z.string().min(1).default('id'),
   upstreamId: z.string().min(1).max(200).optional(),
   rateLimit: httpConnectorSchema.shape.rateLimit,
+  dailyBudget: httpConnectorSchema.shape.dailyBudget,
   maxPages: z.number().int().positive().max(100_000).optional(),
   timeoutMs: z.number().int().positive().max(120_000).optional(),
 };

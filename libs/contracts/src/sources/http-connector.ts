@@ -87,6 +87,15 @@ export const httpConnectorSchema = z
     onInvalidRecord: z.enum(['fail', 'skip']).default('fail'),
     /** Shared across replicas; omit for no client-side limit. */
     rateLimit: z.object({ requestsPerSecond: z.number().positive().max(10_000), burst: z.number().int().positive().optional() }).strict().optional(),
+    /**
+     * A daily request budget for the upstream (shared by every source on it): when no more
+     * than `reserveShare` of it is left, background jobs wait for the next UTC day and only
+     * jobs a user is waiting for (priority 10) still run.
+     */
+    dailyBudget: z
+      .object({ requests: z.number().int().positive(), reserveShare: z.number().min(0).max(1).default(0.2) })
+      .strict()
+      .optional(),
     /** Skip syncs while page 1's `Expires` is in the future (ESI-style caches); a full refresh ignores it. */
     respectExpires: z.boolean().default(false),
     /** A pause between pages, for APIs that ask for one. */
