@@ -48,3 +48,26 @@ describe('docker-compose.yml', () => {
     }
   });
 });
+
+describe('docker-compose.yml exposure', () => {
+  it('publishes only the gateway beyond the loopback interface', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const port of service.ports ?? []) {
+        if (name === 'gateway') continue;
+        expect(port, `${name} publishes ${port}`).toMatch(/^127\.0\.0\.1:/);
+      }
+    }
+  });
+
+  it('gives every app the URLs of the servers it uses', () => {
+    const needs: Record<string, string[]> = {
+      ingest: ['NATS_URL', 'DATABASE_URL', 'REDIS_URL'],
+      'sync-scheduler': ['NATS_URL', 'DATABASE_URL'],
+      cache: ['NATS_URL', 'REDIS_URL'],
+      gateway: ['NATS_URL'],
+    };
+    for (const [app, variables] of Object.entries(needs)) {
+      for (const variable of variables) expect(compose.services[app]?.environment?.[variable], `${app} ${variable}`).toBeDefined();
+    }
+  });
+});

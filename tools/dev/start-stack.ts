@@ -37,7 +37,12 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  await seedDemo(stack.urls);
+  try {
+    await seedDemo(stack.urls);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
   const gw = stack.urls.gateway;
   const sim = stack.urls['upstream-sim'];
   console.log(`

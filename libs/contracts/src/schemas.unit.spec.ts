@@ -102,3 +102,22 @@ describe('source definition', () => {
     expect(paths).toEqual(expect.arrayContaining(['connector.baseUrl', 'connector.path']));
   });
 });
+
+describe('credentials stay out of source configs', () => {
+  const connector = (extra: object) => ({ tenant: 'acme', source: 'orders', connector: { type: 'http', baseUrl: 'https://api.example.com', path: '/x', ...extra } });
+  const issues = (input: object) => sourceDefinitionSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+
+  it.each([
+    ['a user and password in the base URL', { baseUrl: 'https://me:secret@api.example.com' }, /connector\.baseUrl: must not contain a user or password/],
+    ['an Authorization header', { headers: { Authorization: 'Bearer abc' } }, /connector\.headers\.Authorization: looks like a credential/],
+    ['an API key header', { headers: { 'X-Api-Key': 'abc' } }, /looks like a credential/],
+    ['a token query parameter', { query: { access_token: 'abc' } }, /connector\.query\.access_token: looks like a credential/],
+  ])('refuses %s', (_label, extra, message) => {
+    expect(issues(connector(extra)).join('\n')).toMatch(message);
+  });
+
+  it('refuses it in presets too, and accepts harmless headers and parameters', () => {
+    expect(issues({ tenant: 'a', source: 'b', connector: { type: 'esi-list', baseUrl: 'https://u:p@esi.example.com', path: '/x' } }).join()).toMatch(/user or password/);
+    expect(issues(connector({ headers: { 'Accept-Language': 'tr' }, query: { datasource: 'tranquility' } }))).toEqual([]);
+  });
+});

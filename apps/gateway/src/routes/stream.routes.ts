@@ -53,5 +53,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRouteOpt
     reply.sse.onClose(() => {
       void subscription.stop();
     });
+    // A client that left while the consumer was being set up never fires onClose.
+    if (!reply.sse.isConnected) await subscription.stop();
   });
 }

@@ -59,9 +59,11 @@ async function buildRequest(config: HttpConnector, options: RequestPageOptions):
 
 /** The URL as it may be logged or put in an error: secrets in the query are masked. */
 export function redactUrl(config: HttpConnector, url: string): string {
-  if (config.auth.type !== 'query') return url;
   const parsed = new URL(url);
-  if (parsed.searchParams.has(config.auth.param)) parsed.searchParams.set(config.auth.param, 'redacted');
+  // Followed URLs (Link headers) come from the upstream and may carry anything.
+  parsed.username = '';
+  parsed.password = '';
+  if (config.auth.type === 'query' && parsed.searchParams.has(config.auth.param)) parsed.searchParams.set(config.auth.param, 'redacted');
   return parsed.toString();
 }
 

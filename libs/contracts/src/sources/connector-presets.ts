@@ -1,12 +1,12 @@
 // Presets for the kinds of API our users run. Each validates its own short form and
 // expands to a full `http` connector, so the sync engine knows one shape.
 import { z } from 'zod';
-import { httpAuthSchema, httpConnectorSchema, type HttpConnector } from './http-connector';
+import { httpAuthSchema, httpConnectorSchema, upstreamUrlSchema, type HttpConnector } from './http-connector';
 
 const name = z.string().min(1).max(100);
 
 const common = {
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: upstreamUrlSchema,
   path: z.string().startsWith('/'),
   auth: httpAuthSchema.optional(),
   primaryKey: z.string().min(1).default('id'),

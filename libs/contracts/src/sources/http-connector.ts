@@ -5,6 +5,27 @@ import { secretReferenceSchema } from './secret-reference';
 
 const name = z.string().min(1).max(100);
 
+// Credentials belong in `auth` with a secret reference, never in the config itself: a
+// config is stored, returned by APIs and ends up in error messages.
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey)$|token|secret|passw/i;
+const CREDENTIAL_PARAM = /^(api[_-]?key|apikey|key|access[_-]?token|token|secret|password|passwd|sig|signature|auth)$/i;
+const USE_AUTH = 'looks like a credential: configure it with `auth` and a secret reference instead';
+
+export const upstreamUrlSchema = z.url({ protocol: /^https?$/ }).refine((url) => {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  } catch {
+    return true; // not a URL at all: z.url() already said so
+  }
+}, `must not contain a user or password: ${USE_AUTH}`);
+
+function withoutCredentials(pattern: RegExp) {
+  return z.record(z.string(), z.string()).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) if (pattern.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: USE_AUTH });
+  });
+}
+
 export const httpAuthSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
   z.object({ type: z.literal('header'), header: name, secret: secretReferenceSchema }).strict(),
@@ -71,11 +92,11 @@ export type IncrementalStrategy = Incremental['strategy'];
 export const httpConnectorSchema = z
   .object({
     type: z.literal('http'),
-    baseUrl: z.url({ protocol: /^https?$/ }),
+    baseUrl: upstreamUrlSchema,
     /** Path of the list, e.g. /v1/datasets/demo/items. */
     path: z.string().startsWith('/'),
-    query: z.record(z.string(), z.string()).default({}),
-    headers: z.record(z.string(), z.string()).default({}),
+    query: withoutCredentials(CREDENTIAL_PARAM).default({}),
+    headers: withoutCredentials(CREDENTIAL_HEADER).default({}),
     auth: httpAuthSchema.default({ type: 'none' }),
     /** Dotted path of the record array in the body; '' when the body is the array. */
     recordSelector: z.string().default(''),
