@@ -16,6 +16,8 @@ export const schedulerConfigSchema = z.object({
   SCHEDULER_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** How often queued jobs whose command did not go out are sent again. */
   SCHEDULER_DISPATCH_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** An active job nothing was heard of for this long has its command sent again. */
+  SCHEDULER_STALE_JOB_MS: z.coerce.number().int().min(1_000).default(900_000),
   SCHEDULER_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /** Names this replica in the status API and logs. */
   SCHEDULER_INSTANCE_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),

@@ -59,6 +59,8 @@ beforeAll(async () => {
     FRESHET_EVENTS_STREAM: names.eventsStream,
     FRESHET_COMMANDS_STREAM: names.commandsStream,
     SCHEDULER_SCAN_INTERVAL_MS: '600000',
+    SCHEDULER_STALE_JOB_MS: '1500',
+    SCHEDULER_DISPATCH_SWEEP_MS: '300',
   });
   scheduler = await startScheduler(config, pino({ level: 'silent' }));
 });
@@ -147,5 +149,22 @@ describe('sync-scheduler service', () => {
     expect(metrics).toMatch(/freshet_bus_invalid_messages_total\{[^}]*consumer="scheduler-ledger"[^}]*\} 2/);
     expect(metrics).toMatch(/freshet_scheduler_queue_depth\{[^}]*priority="10"[^}]*\} \d/);
     expect(metrics).toMatch(/freshet_scheduler_job_transitions_total\{[^}]*status="running"[^}]*\} \d/);
+  });
+
+  it('sends the command of an active job nothing was heard of again, so a lost command cannot hold its source', async () => {
+    const reply = await ask({ tenant: 'acme', source: 'orders', priority: 5, reason: 'user' });
+    if (!reply.ok) throw new Error('revalidate failed');
+    const jsm = await jetstreamManager(nc);
+    const commandsFor = async () => {
+      const { state } = await jsm.streams.info(names.commandsStream);
+      let count = 0;
+      for (let seq = state.first_seq; seq <= state.last_seq; seq += 1) {
+        const message = await jsm.streams.getMessage(names.commandsStream, { seq }).catch(() => null);
+        if (message && (message.json() as { jobId: string }).jobId === reply.jobId) count += 1;
+      }
+      return count;
+    };
+    expect(await commandsFor()).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await commandsFor()) >= 2, { timeoutMs: 10_000, message: 'the command sent again' });
   });
 });

@@ -54,7 +54,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
   relay.start();
 
   const schedulerMetrics = createSchedulerMetrics(metrics.meter, () => queueDepthByPriority(db));
-  const dispatcher = createDispatcher(db, js, prefix, logger);
+  const dispatcher = createDispatcher(db, js, prefix, logger, config.SCHEDULER_STALE_JOB_MS);
   const requestSync = async (request: RevalidateRequest) => {
     const outcome = await revalidate(db, request);
     schedulerMetrics.requested(outcome.joined, outcome.priority);

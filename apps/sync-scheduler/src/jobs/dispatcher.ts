@@ -9,7 +9,7 @@ import { publishSyncCommand } from '@freshet/bus';
 import type { SyncMode } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import type { JobRow, SchedulerDatabase } from '../db/scheduler-tables';
-import { findUndispatched, markDispatched } from './job-repository';
+import { findStaleActive, findUndispatched, markDispatched } from './job-repository';
 
 type DispatchableJob = Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason'>;
 
@@ -18,7 +18,14 @@ export interface Dispatcher {
   sweep(limit?: number): Promise<number>;
 }
 
-export function createDispatcher(db: Kysely<SchedulerDatabase>, js: JetStreamClient, prefix: string, logger: Logger): Dispatcher {
+export function createDispatcher(
+  db: Kysely<SchedulerDatabase>,
+  js: JetStreamClient,
+  prefix: string,
+  logger: Logger,
+  /** Active jobs silent for this long get their command sent again. */
+  staleAfterMs = 15 * 60_000,
+): Dispatcher {
   const dispatch = async (job: DispatchableJob): Promise<boolean> => {
     try {
       await publishSyncCommand(js, prefix, {
@@ -44,6 +51,10 @@ export function createDispatcher(db: Kysely<SchedulerDatabase>, js: JetStreamCli
     async sweep(limit = 500) {
       let sent = 0;
       for (const job of await findUndispatched(db, limit)) if (await dispatch(job)) sent += 1;
+      for (const job of await findStaleActive(db, new Date(Date.now() - staleAfterMs), limit)) {
+        logger.warn({ jobId: job.job_id, status: job.status, lastHeardOf: job.updated_at }, 'active job silent too long; sending its command again');
+        if (await dispatch(job)) sent += 1;
+      }
       return sent;
     },
   };

@@ -65,6 +65,23 @@ export async function findUndispatched(db: Db, limit: number): Promise<JobRow[]>
   return db.selectFrom('jobs').selectAll().where('status', '=', 'queued').where('dispatched_at', 'is', null).orderBy('priority', 'desc').orderBy('queued_at').limit(limit).execute();
 }
 
+/**
+ * Active jobs nothing has been heard of for a while: a dispatched command that was lost
+ * (a NATS crash, a delivery limit) or a worker that vanished. Without this a lost job
+ * would hold its source for ever, and every later request would join it.
+ */
+export async function findStaleActive(db: Db, olderThan: Date, limit: number): Promise<JobRow[]> {
+  return db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('status', 'in', ACTIVE_STATUSES)
+    .where('dispatched_at', 'is not', null)
+    .where((eb) => eb.and([eb('updated_at', '<', olderThan), eb('dispatched_at', '<', olderThan)]))
+    .orderBy('priority', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export interface LedgerPatch {
   status: JobStatus;
   attempts: number;
