@@ -1,6 +1,8 @@
 // Ingest as a whole, started in-process against the real Postgres and NATS: a source is
-// registered over HTTP, then everything else happens through the bus — sync commands in,
-// events out, bad commands survived, the source RPC — and a restart keeps the data.
+// registered over HTTP, then everything else happens through the bus — sync commands in
+// (one consumer per priority tier), events out, bad commands survived, duplicate commands
+// of a finished job ignored, the source RPC — and a restart (an upgrade from the single
+// consumer of older versions) keeps the data.
 // One ingest per file at a time: createServiceMetrics sets the process-global meter
 // provider, so the bus's invalid-message counter lands in the first ingest's /metrics.
 import { randomUUID } from 'node:crypto';
@@ -8,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import pg from 'pg';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { consumeOrdered, publishSyncCommand, streamState, type ConsumerHandle } from '@freshet/bus';
 import {
   allEventsSubject,
+  allSyncCommandsSubject,
   freshetEventSchema,
+  PRIORITY_TIERS,
   getSourceReplySchema,
   RPC,
   rpcSubject,
@@ -23,7 +27,7 @@ import {
 } from '@freshet/contracts';
 import { createSchema, deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, waitFor } from '@freshet/testkit';
 import { loadIngestConfig } from './config';
-import { startIngest, type RunningIngest } from './service';
+import { startIngest, syncCommandTiers, type RunningIngest } from './service';
 import { startFakeUpstream, type FakeUpstream } from './testing/fake-upstream';
 
 const TENANT = 'acme';
@@ -59,18 +63,22 @@ let follower: ConsumerHandle;
 /** Every event on the events stream since sequence 1, in stream order. */
 const seen: Array<{ seq: number; subject: string; event: FreshetEvent }> = [];
 
+/** The tier consumer commands of priority 10 go to. */
+const P10_CONSUMER = `${config.INGEST_CONSUMER}-p10`;
+let firstJobId: string | undefined;
+
 const sourceUrl = (base: string, source = SOURCE) => `${base}/internal/v1/sources/${TENANT}/${source}`;
 const jobIdOf = (event: FreshetEvent): string | undefined => (event.data as { jobId?: string }).jobId;
 const eventsOfJob = (jobId: string) => seen.filter((s) => jobIdOf(s.event) === jobId);
 
-function syncCommand(): SyncCommandInput & { jobId: string } {
+function syncCommand(overrides: Partial<SyncCommandInput> = {}): SyncCommandInput & { jobId: string } {
   return {
     type: 'sync.requested',
     commandId: randomUUID(),
-    jobId: randomUUID(),
+    jobId: overrides.jobId ?? randomUUID(),
     tenant: TENANT,
     source: SOURCE,
-    priority: 10,
+    priority: overrides.priority ?? 10,
     reason: 'service integration test',
     requestedAt: new Date().toISOString(),
   };
@@ -184,6 +192,7 @@ describe('ingest service', () => {
 
   it('runs a sync command from the bus and publishes job.started, one content.created per item and job.completed, each once', async () => {
     const command = syncCommand();
+    firstJobId = command.jobId;
     const published = await publishSyncCommand(js, names.subjectPrefix, command);
     expect(published.duplicate).toBe(false);
 
@@ -233,7 +242,7 @@ describe('ingest service', () => {
     // Past more than one ack wait: nothing pending, nothing redelivered, the work queue is empty.
     await new Promise((r) => setTimeout(r, ACK_WAIT_MS * 2));
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(names.commandsStream, config.INGEST_CONSUMER);
+    const info = await jsm.consumers.info(names.commandsStream, P10_CONSUMER);
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_redelivered).toBe(0);
     expect(info.num_pending).toBe(0);
@@ -244,7 +253,7 @@ describe('ingest service', () => {
     expect(res.status).toBe(200);
     const exposition = await res.text();
     // Counted once each: a redelivery would have counted again.
-    const labels = { stream: names.commandsStream, consumer: config.INGEST_CONSUMER };
+    const labels = { stream: names.commandsStream, consumer: P10_CONSUMER };
     expect(counterValue(exposition, 'freshet_bus_invalid_messages_total', labels)).toBe(2);
   });
 
@@ -294,6 +303,41 @@ describe('ingest service', () => {
     });
   });
 
+  it('consumes each priority tier with its own durable', async () => {
+    const jsm = await jetstreamManager(nc);
+    const tiers = syncCommandTiers(config);
+    expect(tiers.map((t) => t.durable)).toEqual(PRIORITY_TIERS.map((tier) => `${config.INGEST_CONSUMER}-${tier}`));
+    for (const tier of tiers) {
+      const info = await jsm.consumers.info(names.commandsStream, tier.durable);
+      expect(info.config).toMatchObject({ filter_subject: syncCommandSubject(names.subjectPrefix, tier.name as (typeof PRIORITY_TIERS)[number]), ack_policy: 'explicit' });
+    }
+  });
+
+  it('acks a duplicate command of a completed job without running it again', async () => {
+    const jobId = firstJobId!;
+    expect(eventsOfJob(jobId).filter((s) => s.event.type === 'job.completed')).toHaveLength(1);
+    const requestsBefore = counterValue(await (await fetch(`${ingest!.url}/metrics`)).text(), 'freshet_upstream_requests_total', { tenant: TENANT, source: SOURCE });
+
+    // The same job again, as a priority raise re-dispatching it on another tier would send it.
+    const duplicate = await publishSyncCommand(js, names.subjectPrefix, syncCommand({ jobId, priority: 5 }));
+    expect(duplicate.duplicate).toBe(false);
+    const jsm = await jetstreamManager(nc);
+    await waitFor(
+      async () => {
+        const info = await jsm.consumers.info(names.commandsStream, `${config.INGEST_CONSUMER}-p5`);
+        return info.delivered.stream_seq === duplicate.seq && info.num_ack_pending === 0 && (await streamState(nc, names.commandsStream)).messages === 0;
+      },
+      { message: 'the duplicate command acked' },
+    );
+    await settledStream();
+    const types = eventsOfJob(jobId).map((s) => s.event.type);
+    expect(types.filter((t) => t === 'job.started')).toHaveLength(1);
+    expect(types.filter((t) => t === 'job.completed')).toHaveLength(1);
+    expect(types.filter((t) => t === 'job.failed')).toHaveLength(0);
+    const requestsAfter = counterValue(await (await fetch(`${ingest!.url}/metrics`)).text(), 'freshet_upstream_requests_total', { tenant: TENANT, source: SOURCE });
+    expect(requestsAfter).toBe(requestsBefore);
+  });
+
   it('stops cleanly, and a second ingest on the same schema migrates as a no-op and keeps the data', async () => {
     const before = await migrationState();
     expect(before.applied.length).toBeGreaterThan(0);
@@ -304,8 +348,22 @@ describe('ingest service', () => {
     await expect(first.stop()).resolves.toBeUndefined();
     await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
 
+    // Upgrading from an ingest with one consumer over every tier: that consumer would overlap
+    // the tier consumers on the work-queue stream, so the new ingest deletes it.
+    const jsm = await jetstreamManager(nc);
+    for (const tier of syncCommandTiers(config)) await jsm.consumers.delete(names.commandsStream, tier.durable);
+    await jsm.consumers.add(names.commandsStream, {
+      durable_name: config.INGEST_CONSUMER,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: allSyncCommandsSubject(names.subjectPrefix),
+    });
+
     restarted = await startIngest(config, silent);
     expect(restarted.url).not.toBe(first.url);
+    const legacy = await jsm.consumers.info(names.commandsStream, config.INGEST_CONSUMER).catch((error: unknown) => error);
+    expect(legacy).toBeInstanceOf(JetStreamApiError);
+    expect((legacy as JetStreamApiError).message).toMatch(/consumer not found/);
+    for (const tier of syncCommandTiers(config)) expect((await jsm.consumers.info(names.commandsStream, tier.durable)).num_pending).toBe(0);
     expect(await migrationState()).toEqual(before);
     expect(await getSource(restarted.url)).toMatchObject({ status: 200, body: { recordCount: ITEMS + 1, lastSyncedAt: expect.any(String) } });
 

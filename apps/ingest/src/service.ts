@@ -1,7 +1,7 @@
 // Wires ingest's long-running parts and owns their lifecycle: migrations, the outbox
-// relay, the sync-command consumer, the source RPC and the HTTP server. stop() closes
-// them in the order that loses nothing: stop taking jobs, finish the running one, flush
-// the outbox, then drain the bus and close the pool.
+// relay, the sync-command consumers (one per priority tier, taken highest first), the
+// source RPC and the HTTP server. stop() closes them in the order that loses nothing: stop
+// taking jobs, finish the running ones, flush the outbox, then drain the bus and close the pool.
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { createUpstreamGuard, guardGate } from '@freshet/connectors';
@@ -10,12 +10,14 @@ import {
   busTopology,
   closeBus,
   connectBus,
-  consumeDurable,
-  ensureDurableConsumer,
+  consumeByPriority,
+  ensurePriorityConsumers,
   ensureStreams,
   publishEvent,
+  retireDurableConsumer,
+  type PriorityTierConsumer,
 } from '@freshet/bus';
-import { allSyncCommandsSubject, syncCommandSchema } from '@freshet/contracts';
+import { allSyncCommandsSubject, PRIORITY_TIERS, syncCommandSchema, syncCommandSubject, type SyncCommand } from '@freshet/contracts';
 import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildIngestApp } from './app';
@@ -24,10 +26,27 @@ import type { IngestDatabase } from './db/ingest-tables';
 import { migrateIngest } from './db/migrate-ingest';
 import { readSourcesFile } from './sources/sources-file';
 import { secretFilesResolver } from './sources/secret-files';
+import { sourceSecretEnv } from './sources/secret-env';
 import { upsertSource } from './sources/source-repository';
 import { startSourceRpc } from './rpc/source-rpc-responder';
 import { createSyncCommandHandler } from './sync/sync-command-handler';
 import { createSyncMetrics } from './metrics/sync-metrics';
+
+/**
+ * Each tier consumer's max_ack_pending. Not the concurrency limit (the worker keeps to
+ * INGEST_MAX_CONCURRENT_JOBS): it must stay above that × replicas plus the commands waiting
+ * out a hand-back delay, or nats-server 2.9 silently ignores the worker's pulls.
+ */
+const TIER_MAX_ACK_PENDING = 1_000;
+
+/** One durable per priority tier, highest first: `<INGEST_CONSUMER>-p10`, `-p5`, `-p3`, `-p0`. */
+export function syncCommandTiers(config: Pick<IngestConfig, 'FRESHET_SUBJECT_PREFIX' | 'INGEST_CONSUMER'>): PriorityTierConsumer[] {
+  return PRIORITY_TIERS.map((tier) => ({
+    name: tier,
+    durable: `${config.INGEST_CONSUMER}-${tier}`,
+    filterSubject: syncCommandSubject(config.FRESHET_SUBJECT_PREFIX, tier),
+  }));
+}
 
 export interface RunningIngest {
   url: string;
@@ -80,22 +99,44 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
   });
   relay.start();
 
-  await ensureDurableConsumer(nc, {
-    stream: config.FRESHET_COMMANDS_STREAM,
-    durable: config.INGEST_CONSUMER,
-    filterSubject: allSyncCommandsSubject(config.FRESHET_SUBJECT_PREFIX),
+  const stream = config.FRESHET_COMMANDS_STREAM;
+  const tiers = syncCommandTiers(config);
+  // Before tiers, ingest had one consumer over every tier. On a work-queue stream it would
+  // overlap the tier consumers (the server refuses them), so it goes; the commands it held
+  // stay queued for the tier consumers.
+  const legacy = await retireDurableConsumer(nc, { stream, durable: config.INGEST_CONSUMER, filterSubject: allSyncCommandsSubject(config.FRESHET_SUBJECT_PREFIX) });
+  if (legacy.outcome === 'deleted') {
+    logger.warn(
+      { stream, consumer: config.INGEST_CONSUMER, pending: legacy.pending, ackPending: legacy.ackPending },
+      'deleted the single sync-command consumer of an older ingest; per-tier consumers replace it',
+    );
+  } else if (legacy.outcome === 'kept') {
+    logger.warn({ stream, consumer: config.INGEST_CONSUMER, filterSubject: legacy.filterSubject }, 'a consumer named INGEST_CONSUMER exists with another filter; left alone');
+  }
+  // Each running sync holds a connection for its source lock and takes another per page.
+  if (config.DATABASE_POOL_MAX < 2 * config.INGEST_MAX_CONCURRENT_JOBS + 2) {
+    logger.warn(
+      { DATABASE_POOL_MAX: config.DATABASE_POOL_MAX, INGEST_MAX_CONCURRENT_JOBS: config.INGEST_MAX_CONCURRENT_JOBS },
+      'the database pool is small for this many concurrent jobs (each holds two connections at times); syncs will queue for connections',
+    );
+  }
+  await ensurePriorityConsumers(nc, {
+    stream,
+    tiers,
     ackWaitMs: config.INGEST_ACK_WAIT_MS,
-    maxAckPending: config.INGEST_MAX_CONCURRENT_JOBS,
-    // Room for a crash on the last attempt: the handler ends a job itself after
-    // INGEST_MAX_ATTEMPTS, the server's limit is only the safety net.
-    maxDeliver: config.INGEST_MAX_ATTEMPTS + 2,
+    maxAckPending: TIER_MAX_ACK_PENDING,
+    maxDeliver: config.INGEST_MAX_DELIVER,
   });
-  const consumer = await consumeDurable({
+  const consumer = await consumeByPriority({
     nc,
-    stream: config.FRESHET_COMMANDS_STREAM,
-    durable: config.INGEST_CONSUMER,
+    stream,
+    tiers,
     schema: syncCommandSchema,
     logger,
+    concurrency: config.INGEST_MAX_CONCURRENT_JOBS,
+    // One upstream per source: the bound keeps a replica from spending its slots on one.
+    keyOf: (command: SyncCommand) => `${command.tenant}/${command.source}`,
+    maxPerKey: config.INGEST_MAX_CONCURRENT_PER_SOURCE,
     handler: createSyncCommandHandler({
       db,
       logger,
@@ -104,7 +145,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       gate,
       // Credentials are read when a request needs them, from the environment or the
       // secrets directory; they never pass through config, the database or events.
-      secrets: { env: process.env, resolveRef: config.INGEST_SECRETS_DIR ? secretFilesResolver(config.INGEST_SECRETS_DIR) : undefined },
+      secrets: { env: sourceSecretEnv(process.env), resolveRef: config.INGEST_SECRETS_DIR ? secretFilesResolver(config.INGEST_SECRETS_DIR) : undefined },
     }),
   });
 

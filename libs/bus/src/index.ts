@@ -21,6 +21,22 @@ export {
   type DurableMessageContext,
   type HandlerResult,
 } from './consume-durable';
+export {
+  consumeByPriority,
+  DEFERRED_MESSAGES_METRIC,
+  DEFERRALS_PER_TIER_PER_SWEEP,
+  PRIORITY_CONSUMER_DEFAULTS,
+  type ConsumeByPriorityOptions,
+  type PriorityHandler,
+  type PriorityMessageContext,
+  type PriorityTierConsumer,
+} from './consume-by-priority';
+export {
+  ensurePriorityConsumers,
+  retireDurableConsumer,
+  type PriorityConsumersOptions,
+  type RetireConsumerOutcome,
+} from './priority-consumers';
 export { consumeOrdered, type ConsumeOrderedOptions, type OrderedMessageMeta } from './consume-ordered';
 export type { ConsumerHandle } from './consume-loop';
 export { streamLastSequence, streamState } from './stream-last-sequence';

@@ -21,7 +21,7 @@ export function versionAtLeast(version: string | undefined, min: readonly [numbe
   return true;
 }
 
-export function terminateMessage(nc: NatsConnection, msg: JsMsg, reason: string): void {
+export function terminateMessage(nc: NatsConnection, msg: Pick<JsMsg, 'term'>, reason: string): void {
   if (versionAtLeast(nc.info?.version, TERM_REASON_MIN_VERSION)) msg.term(reason.slice(0, MAX_REASON_LENGTH));
   else msg.term();
 }

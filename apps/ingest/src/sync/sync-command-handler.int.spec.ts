@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import { createEventStoreDb, readStream } from '@freshet/event-store';
+import { appendToStream, createEventStoreDb, readStream } from '@freshet/event-store';
 import { sourceDefinitionSchema, syncCommandSchema, type SyncCommand } from '@freshet/contracts';
 import { createSchema, dropSchema, testNames, TEST_DATABASE_URL } from '@freshet/testkit';
 import type { DurableMessageContext } from '@freshet/bus';
@@ -13,7 +13,9 @@ import { migrateIngest } from '../db/migrate-ingest';
 import { findSource, upsertSource } from '../sources/source-repository';
 import { startFakeUpstream, type FakeUpstream } from '../testing/fake-upstream';
 import { createSyncCommandHandler } from './sync-command-handler';
+import { withSourceLock } from './source-lock';
 import { contentStreamId, jobStreamId } from './stream-ids';
+import { decideJobStarted } from './sync-outcome.decider';
 
 const names = testNames('ingest');
 let db: Kysely<IngestDatabase>;
@@ -138,11 +140,89 @@ describe('sync command handler', () => {
   it('asks for a retry with backoff while the upstream is down, and gives up after the last attempt', async () => {
     upstream.fault = 'unavailable';
     const cmd = command();
+    // Attempts come from the job's job.failed events, not the delivery count: deliveries in
+    // between may have been hand-backs while the source was busy.
     expect(await handler()(cmd, ctx(1))).toEqual({ nak: 1000 });
-    expect(await handler()(cmd, ctx(2))).toEqual({ nak: 2000 });
-    expect(await handler()(cmd, ctx(3))).toMatchObject({ term: expect.stringMatching(/UPSTREAM_HTTP_ERROR/) });
-    const failures = (await jobEvents(cmd.jobId)).filter((e) => e.type === 'job.failed');
+    expect(await handler()(cmd, ctx(4))).toEqual({ nak: 2000 });
+    expect(await handler()(cmd, ctx(9))).toMatchObject({ term: expect.stringMatching(/UPSTREAM_HTTP_ERROR/) });
+    const events = await jobEvents(cmd.jobId);
+    const failures = events.filter((e) => e.type === 'job.failed');
     expect(failures.map((e) => (e.data as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
+    expect(events.filter((e) => e.type === 'job.started').map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('counts a first attempt as 1 however often the command was delivered before', async () => {
+    upstream.fault = 'unavailable';
+    const cmd = command();
+    expect(await handler()(cmd, ctx(6))).toEqual({ nak: 1000 });
+    expect((await jobEvents(cmd.jobId)).map((e) => [e.type, (e.data as { attempt: number }).attempt])).toEqual([
+      ['job.started', 1],
+      ['job.failed', 1],
+    ]);
+  });
+
+  it('hands a command back without recording an attempt while another sync holds the source', async () => {
+    const cmd = command();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const holder = withSourceLock(db, 'acme', 'products', async () => {
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const requestsBefore = upstream.requests;
+    try {
+      expect(await handler()(cmd, ctx())).toEqual({ nak: 5_000 });
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await jobEvents(cmd.jobId)).toEqual([]);
+    expect(upstream.requests).toBe(requestsBefore);
+    // Once the source is free the first real attempt is attempt 1.
+    expect(await handler()(cmd, ctx(2))).toEqual({ ack: true });
+    expect((await jobEvents(cmd.jobId)).map((e) => [e.type, (e.data as { attempt: number }).attempt])).toEqual([
+      ['job.started', 1],
+      ['job.completed', 1],
+    ]);
+  });
+
+  it('records a final failure instead of running again when every attempt started and none finished', async () => {
+    const cmd = command();
+    // Three attempts that each died mid-job (no job.failed, no job.completed).
+    for (const attempt of [1, 2, 3]) {
+      const started = decideJobStarted({ tenant: 'acme', source: 'products', jobId: cmd.jobId, attempt, time: new Date().toISOString() }, 10);
+      await appendToStream(db, jobStreamId(cmd.jobId), [started], { expectedVersion: 'any' });
+    }
+    const requestsBefore = upstream.requests;
+    expect(await handler()(cmd, ctx(4))).toMatchObject({ term: expect.stringMatching(/^ATTEMPTS_EXHAUSTED: 3 of 3 attempts used/) });
+    expect((await jobEvents(cmd.jobId)).at(-1)).toMatchObject({
+      type: 'job.failed',
+      data: { attempt: 3, willRetry: false, error: { code: 'ATTEMPTS_EXHAUSTED', retryable: false } },
+    });
+    expect(upstream.requests).toBe(requestsBefore);
+    // A job that failed for good is over: another command for it is acked, nothing recorded.
+    const events = await jobEvents(cmd.jobId);
+    expect(await handler()({ ...cmd, commandId: randomUUID() }, ctx())).toEqual({ ack: true });
+    expect(await jobEvents(cmd.jobId)).toEqual(events);
+  });
+
+  it('acks a duplicate command of a completed job without running it again', async () => {
+    const cmd = command();
+    expect(await handler()(cmd, ctx())).toEqual({ ack: true });
+    const events = await jobEvents(cmd.jobId);
+    const contentBefore = (await contentEvents()).length;
+    const requestsBefore = upstream.requests;
+
+    // Another command for the same job (a priority raise re-dispatches it), and a redelivery.
+    const duplicate = { ...cmd, commandId: randomUUID(), priority: 3 };
+    expect(await handler()(duplicate, ctx())).toEqual({ ack: true });
+    expect(await handler()(cmd, ctx(2))).toEqual({ ack: true });
+    expect(upstream.requests).toBe(requestsBefore);
+    expect(await jobEvents(cmd.jobId)).toEqual(events);
+    expect(await contentEvents()).toHaveLength(contentBefore);
   });
 
   it('fails a command for an unknown source at once, naming it', async () => {

@@ -1,9 +1,21 @@
 // Handles one sync command from the work queue: records job.started, runs the sync,
 // and on failure records job.failed and decides between a delayed redelivery and a
 // final termination. The command was already validated by the bus consumer.
+//
+// The job's own event stream (job:<jobId>) is read first:
+//   - a job that already completed (or failed for good) is not run again: the command is
+//     a duplicate (a priority raise re-dispatching the job on a higher tier, a redelivery
+//     after a lost ack) and is acked;
+//   - the attempt number is 1 + the job's job.started events, not the delivery count:
+//     deliveries also count hand-backs while the source was busy (the bus's per-source
+//     bound in this replica, the source lock held by another one), which are not attempts.
+//     So the lock is probed before job.started is recorded, and a busy source is handed
+//     back without an attempt. An attempt that started but never ended (ingest died) still
+//     counts: once INGEST_MAX_ATTEMPTS attempts have started, the next delivery records a
+//     final job.failed (ATTEMPTS_EXHAUSTED) instead of running again.
 import type { Kysely } from 'kysely';
-import { appendToStream } from '@freshet/event-store';
-import type { SyncCommand } from '@freshet/contracts';
+import { appendToStream, readStream } from '@freshet/event-store';
+import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
 import type { DurableMessageContext, HandlerResult } from '@freshet/bus';
 import { openGate, strategyOf, type SecretSources, type UpstreamGate } from '@freshet/connectors';
 import type { Logger } from '@freshet/telemetry';
@@ -12,7 +24,7 @@ import type { SyncMetrics } from '../metrics/sync-metrics';
 import { findSource } from '../sources/source-repository';
 import { decideRetry, type RetryPolicy } from './retry-policy';
 import { runSync } from './run-sync';
-import { SourceBusyError } from './source-lock';
+import { SourceBusyError, withSourceLock } from './source-lock';
 import { jobStreamId } from './stream-ids';
 import { decideJobFailed, decideJobStarted, type JobRef } from './sync-outcome.decider';
 
@@ -29,14 +41,51 @@ export interface SyncHandlerDeps {
   metrics?: SyncMetrics;
 }
 
+export interface JobHistory {
+  completed: boolean;
+  /** A job.failed with willRetry false: the job is over. */
+  failedForGood: boolean;
+  /** Attempts recorded so far (job.started), finished or not. */
+  started: number;
+}
+
+/** Folds a job's events, oldest first. */
+export function jobHistory(events: readonly FreshetEvent[]): JobHistory {
+  return {
+    completed: events.some((e) => e.type === 'job.completed'),
+    failedForGood: events.some((e) => e.type === 'job.failed' && !e.data.willRetry),
+    started: events.filter((e) => e.type === 'job.started').length,
+  };
+}
+
+/** Whether another sync holds the source's lock right now (it is taken and released at once). */
+async function sourceBusy(db: Kysely<IngestDatabase>, tenant: string, source: string): Promise<boolean> {
+  try {
+    await withSourceLock(db, tenant, source, async () => undefined);
+    return false;
+  } catch (error) {
+    if (error instanceof SourceBusyError) return true;
+    throw error;
+  }
+}
+
 export function createSyncCommandHandler(deps: SyncHandlerDeps) {
   const now = deps.now ?? (() => new Date());
 
   return async function handleSyncCommand(command: SyncCommand, ctx: DurableMessageContext): Promise<HandlerResult> {
-    const attempt = ctx.deliveryCount;
+    const ids = { jobId: command.jobId, tenant: command.tenant, source: command.source };
+    const history = jobHistory((await readStream(deps.db, jobStreamId(command.jobId))).events.map((e) => e.event));
+    if (history.completed || history.failedForGood) {
+      deps.logger.info(
+        { ...ids, commandId: command.commandId, priority: command.priority, deliveryCount: ctx.deliveryCount },
+        `job already ${history.completed ? 'completed' : 'failed for good'}; acking the duplicate command without running it`,
+      );
+      return { ack: true };
+    }
+    const attempt = history.started + 1;
     const job = { tenant: command.tenant, source: command.source, jobId: command.jobId, attempt };
     const at = (): JobRef => ({ ...job, time: now().toISOString() });
-    const log = deps.logger.child({ jobId: command.jobId, tenant: command.tenant, source: command.source, attempt });
+    const log = deps.logger.child({ ...ids, attempt, deliveryCount: ctx.deliveryCount });
     const appendJobEvent = (event: Parameters<typeof appendToStream>[2][number]) =>
       appendToStream(deps.db, jobStreamId(command.jobId), [event], { expectedVersion: 'any' });
 
@@ -46,6 +95,22 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       await appendJobEvent(decideJobFailed(at(), error, false));
       log.warn({ error }, 'sync command for an unknown source');
       return { term: error.message };
+    }
+
+    if (history.started >= deps.retry.maxAttempts) {
+      // Every attempt started and the last never ended: ingest died running it.
+      const error = {
+        code: 'ATTEMPTS_EXHAUSTED',
+        message: `${history.started} of ${deps.retry.maxAttempts} attempts used; the last did not finish (the worker stopped mid-job)`,
+        retryable: false,
+      };
+      await appendJobEvent(decideJobFailed({ ...at(), attempt: history.started }, error, false));
+      log.warn({ error }, 'sync attempts exhausted');
+      return { term: `${error.code}: ${error.message}` };
+    }
+    if (await sourceBusy(deps.db, command.tenant, command.source)) {
+      log.info('source busy, trying again shortly');
+      return { nak: SOURCE_BUSY_RETRY_MS };
     }
 
     const labels = { tenant: command.tenant, source: command.source, strategy: strategyOf(stored.definition.connector) };
@@ -68,6 +133,7 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       return { ack: true };
     } catch (error) {
       if (error instanceof SourceBusyError) {
+        // Taken between the probe and the sync: rare, and this attempt counts.
         log.info('source busy, trying again shortly');
         return { nak: SOURCE_BUSY_RETRY_MS };
       }
