@@ -408,8 +408,13 @@ export async function consumeByPriority<T>(options: ConsumeByPriorityOptions<T>)
     return { started, deferred, filled: end.kind === 'filled' };
   }
 
-  /** Top tier first, each until it runs dry or the slots are full. */
-  async function sweep(): Promise<'full' | 'blocked' | 'empty'> {
+  /**
+   * Top tier first, each until it runs dry or the slots are full. After a full pull on a
+   * lower tier the sweep starts again from the top: handlers that finish within a pull's
+   * round trip would otherwise keep slots free and the sweep would drain a low tier while
+   * a higher one waits.
+   */
+  async function sweep(): Promise<'full' | 'blocked' | 'empty' | 'again'> {
     let blocked = false;
     for (const state of states) {
       let deferred = 0;
@@ -421,6 +426,7 @@ export async function consumeByPriority<T>(options: ConsumeByPriorityOptions<T>)
           blocked = true;
           break;
         }
+        if (state !== top) return 'again';
       }
       if (halted() || free() === 0) return 'full';
     }
@@ -444,7 +450,7 @@ export async function consumeByPriority<T>(options: ConsumeByPriorityOptions<T>)
           continue;
         }
         const swept = await sweep();
-        if (halted() || swept === 'full') continue;
+        if (halted() || swept === 'full' || swept === 'again') continue;
         if (swept === 'blocked') await changed(idlePollMs);
         else await idle();
       }

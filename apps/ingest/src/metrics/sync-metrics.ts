@@ -7,6 +7,8 @@ import type { UpstreamGate } from '@freshet/connectors';
 
 export interface SyncMetrics {
   recordJob(labels: { tenant: string; source: string; strategy: string }, outcome: 'completed' | 'failed' | 'retrying', seconds: number, stats?: JobStats): void;
+  /** The last known state of an upstream's daily request budget. */
+  budget(upstreamId: string, status: { spent: number; remaining: number }): void;
   /** Wraps a gate so every upstream answer (or transport failure) is counted for this source. */
   meterGate(gate: UpstreamGate, labels: { tenant: string; source: string }): UpstreamGate;
 }
@@ -24,7 +26,16 @@ export function createSyncMetrics(meter: Meter): SyncMetrics {
     advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] },
   });
 
+  const budgets = new Map<string, { spent: number; remaining: number }>();
+  const budgetSpent = meter.createObservableGauge('freshet_upstream_budget_spent', { description: 'Requests spent today of an upstream daily budget' });
+  const budgetRemaining = meter.createObservableGauge('freshet_upstream_budget_remaining', { description: 'Requests left today of an upstream daily budget' });
+  budgetSpent.addCallback((result) => budgets.forEach((b, upstream) => result.observe(b.spent, { upstream })));
+  budgetRemaining.addCallback((result) => budgets.forEach((b, upstream) => result.observe(b.remaining, { upstream })));
+
   return {
+    budget(upstreamId, status) {
+      budgets.set(upstreamId, { spent: status.spent, remaining: status.remaining });
+    },
     recordJob(labels, outcome, seconds, stats) {
       jobs.add(1, { ...labels, outcome });
       duration.record(seconds, { tenant: labels.tenant, source: labels.source, outcome });

@@ -17,7 +17,7 @@ import type { Kysely } from 'kysely';
 import { appendToStream, readStream } from '@freshet/event-store';
 import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
 import type { DurableMessageContext, HandlerResult } from '@freshet/bus';
-import { openGate, strategyOf, type SecretSources, type UpstreamGate } from '@freshet/connectors';
+import { decideBudget, openGate, spendingGate, strategyOf, upstreamIdOf, type RequestBudget, type SecretSources, type UpstreamGate } from '@freshet/connectors';
 import type { Logger } from '@freshet/telemetry';
 import type { IngestDatabase } from '../db/ingest-tables';
 import type { SyncMetrics } from '../metrics/sync-metrics';
@@ -39,7 +39,12 @@ export interface SyncHandlerDeps {
   gate?: UpstreamGate;
   secrets?: SecretSources;
   metrics?: SyncMetrics;
+  /** Daily request budgets per upstream (sources with `dailyBudget`). */
+  budget?: RequestBudget;
 }
+
+/** A background job waiting for budget looks again after this long at most. */
+const BUDGET_RECHECK_MS = 15 * 60_000;
 
 export interface JobHistory {
   completed: boolean;
@@ -113,8 +118,22 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       return { nak: SOURCE_BUSY_RETRY_MS };
     }
 
-    const labels = { tenant: command.tenant, source: command.source, strategy: strategyOf(stored.definition.connector) };
-    const gate = deps.metrics ? deps.metrics.meterGate(deps.gate ?? openGate, labels) : deps.gate;
+    const connector = stored.definition.connector;
+    const budgeted = connector.type === 'http' && connector.dailyBudget && deps.budget ? { budget: deps.budget, upstreamId: upstreamIdOf(connector), ...connector.dailyBudget } : undefined;
+    if (budgeted) {
+      const status = await budgeted.budget.status(budgeted.upstreamId, budgeted.requests);
+      deps.metrics?.budget(budgeted.upstreamId, status);
+      const decision = decideBudget(status, budgeted.reserveShare, command.priority);
+      if (!decision.run) {
+        // Waiting is not an attempt: nothing is recorded, the command comes back later.
+        log.info({ reason: decision.reason, until: decision.waitUntil }, 'background job waits for the daily request budget');
+        return { nak: Math.max(1_000, Math.min(decision.waitUntil.getTime() - now().getTime(), BUDGET_RECHECK_MS)) };
+      }
+    }
+
+    const labels = { tenant: command.tenant, source: command.source, strategy: strategyOf(connector) };
+    const baseGate = budgeted ? spendingGate(deps.gate ?? openGate, budgeted.budget) : deps.gate;
+    const gate = deps.metrics ? deps.metrics.meterGate(baseGate ?? openGate, labels) : baseGate;
     await appendJobEvent(decideJobStarted(at(), command.priority));
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
@@ -129,6 +148,7 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
         onPage: () => ctx.working(),
       });
       log.info({ ...result.stats, notes: result.notes }, 'sync completed');
+      if (budgeted) deps.metrics?.budget(budgeted.upstreamId, await budgeted.budget.status(budgeted.upstreamId, budgeted.requests));
       deps.metrics?.recordJob(labels, 'completed', seconds(), result.stats);
       return { ack: true };
     } catch (error) {

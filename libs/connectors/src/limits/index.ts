@@ -14,4 +14,4 @@ export {
   type WaitReason,
 } from './limits.constants';
 export { guardGate } from './guard-gate';
-export { createRequestBudget, decideBudget, type BudgetDecision, type BudgetStatus, type RequestBudget } from './request-budget';
+export { createRequestBudget, decideBudget, spendingGate, type BudgetDecision, type BudgetStatus, type RequestBudget } from './request-budget';

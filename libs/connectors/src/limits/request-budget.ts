@@ -3,6 +3,7 @@
 // (a pay-per-call API charges 304s and errors too). The decision whether a job may spend
 // it is pure (decideBudget), so background work can wait while a user still gets data.
 import type { Redis } from 'ioredis';
+import type { UpstreamGate } from '../http/upstream-gate';
 
 export interface BudgetStatus {
   limit: number;
@@ -61,5 +62,17 @@ export function decideBudget(status: BudgetStatus, reserveShare: number, priorit
     run: false,
     waitUntil: status.resetAt,
     reason: `${status.remaining} of ${status.limit} daily requests left, at or below the ${reserve} kept for users`,
+  };
+}
+
+/** Counts every answered request of the gated upstream against its daily budget. */
+export function spendingGate(gate: UpstreamGate, budget: RequestBudget): UpstreamGate {
+  return {
+    acquire: (upstream, signal) => gate.acquire(upstream, signal),
+    execute: (upstreamId, request) => gate.execute(upstreamId, request),
+    async observe(upstreamId, response) {
+      await budget.spend(upstreamId);
+      await gate.observe(upstreamId, response);
+    },
   };
 }
