@@ -76,10 +76,13 @@ afterAll(async () => {
 describe('sync-scheduler service', () => {
   it('scans at start on the lease holder and queues the never-synced source at background priority', async () => {
     const status = await waitFor(async () => {
-      const { body } = await http<{ scan: { leaseHeld: boolean; lastScan: { queued: number } | null; nextScanAt: string } }>('/v1/status');
+      const { body } = await http<{ instanceId: string; leaseHolder: string | null; scan: { leaseHeld: boolean; lastScan: { queued: number } | null; nextScanAt: string } }>(
+        '/v1/status',
+      );
       return body.scan.lastScan ? body : undefined;
     });
     expect(status.scan).toMatchObject({ leaseHeld: true, lastScan: { queued: 1 } });
+    expect(status.leaseHolder).toBe(status.instanceId);
     expect(Date.parse(status.scan.nextScanAt)).toBeGreaterThan(Date.now() + 500_000);
     const { body } = await http<{ jobs: Array<{ source: string; priority: number; reason: string }> }>('/v1/jobs?status=queued');
     expect(body.jobs).toEqual([expect.objectContaining({ source: 'products', priority: 3, reason: 'background scan' })]);

@@ -83,7 +83,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
   });
   const rpc = startRevalidateResponder(nc, prefix, config.SCHEDULER_RPC_TIMEOUT_MS, { revalidate: requestSync }, logger);
 
-  const lease = createScanLease({ connectionString: config.DATABASE_URL, key: `freshet-scan:${config.DATABASE_SCHEMA}`, logger });
+  const lease = createScanLease({ connectionString: config.DATABASE_URL, key: `freshet-scan:${config.DATABASE_SCHEMA}`, logger, instanceId: config.SCHEDULER_INSTANCE_ID });
   const scanLoop = createScanLoop({
     intervalMs: config.SCHEDULER_SCAN_INTERVAL_MS,
     lease,
@@ -112,6 +112,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
       db,
       instanceId: config.SCHEDULER_INSTANCE_ID,
       scanStatus: () => scanLoop.status(),
+      leaseHolder: () => scanLoop.leaseHolder(),
       retry: (job) => requestSync({ tenant: job.tenant, source: job.source, priority: job.priority, mode: job.mode === 'full' ? 'full' : 'incremental', reason: `retry of dead job ${job.job_id}` }),
     },
   });

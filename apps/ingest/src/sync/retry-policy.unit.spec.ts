@@ -23,6 +23,16 @@ describe('decideRetry', () => {
   it("lets the upstream's Retry-After win when it is longer", () => {
     expect(decideRetry(new UpstreamHttpError(429, 'http://u', 30_000), 1, policy)).toMatchObject({ willRetry: true, delayMs: 30_000 });
     expect(decideRetry(new UpstreamHttpError(429, 'http://u', 10), 2, policy).delayMs).toBe(2000);
+    expect(decideRetry(new UpstreamHttpError(503, 'http://u', 45_000), 1, policy).delayMs).toBe(45_000);
+  });
+
+  it('never gives up on a rate-limit answer: waiting it out is not an attempt', () => {
+    expect(decideRetry(new UpstreamHttpError(429, 'http://u', 5_000), 3, policy)).toMatchObject({
+      willRetry: true,
+      delayMs: 5_000,
+      error: { code: 'UPSTREAM_RATE_LIMITED' },
+    });
+    expect(decideRetry(new UpstreamHttpError(420, 'http://u'), 9, policy)).toMatchObject({ willRetry: true, error: { code: 'UPSTREAM_RATE_LIMITED' } });
   });
 
   it('retries a lost optimistic-concurrency race', () => {

@@ -240,4 +240,20 @@ describe('sync command handler', () => {
     // the loser either saw the winner's commit (no change) or lost the version race (retry)
     for (const result of results) expect(result).toSatisfy((r) => 'ack' in r || ('nak' in r && typeof r.nak === 'number'));
   });
+
+  it('waits out rate limits without using up attempts, then runs the job', async () => {
+    upstream.fault = 'rate-limited';
+    upstream.retryAfterSeconds = 1;
+    const cmd = command();
+    for (let i = 0; i < 4; i += 1) expect(await handler()(cmd, ctx(i + 1))).toMatchObject({ nak: 1000 });
+    upstream.fault = 'none';
+    expect(await handler()(cmd, ctx(5))).toEqual({ ack: true });
+    const events = await jobEvents(cmd.jobId);
+    const failures = events.filter((e) => e.type === 'job.failed').map((e) => e.data as { willRetry: boolean; error: { code: string } });
+    expect(failures).toHaveLength(4);
+    expect(failures.every((f) => f.willRetry && f.error.code === 'UPSTREAM_RATE_LIMITED')).toBe(true);
+    const starts = events.filter((e) => e.type === 'job.started').map((e) => (e.data as { attempt: number }).attempt);
+    expect(starts).toEqual([1, 1, 1, 1, 1]);
+    expect(events.at(-1)).toMatchObject({ type: 'job.completed', data: { attempt: 1 } });
+  });
 });

@@ -22,7 +22,7 @@ import type { Logger } from '@freshet/telemetry';
 import type { IngestDatabase } from '../db/ingest-tables';
 import type { SyncMetrics } from '../metrics/sync-metrics';
 import { findSource } from '../sources/source-repository';
-import { decideRetry, type RetryPolicy } from './retry-policy';
+import { decideRetry, RATE_LIMITED, type RetryPolicy } from './retry-policy';
 import { runSync } from './run-sync';
 import { SourceBusyError, withSourceLock } from './source-lock';
 import { jobStreamId } from './stream-ids';
@@ -59,7 +59,10 @@ export function jobHistory(events: readonly FreshetEvent[]): JobHistory {
   return {
     completed: events.some((e) => e.type === 'job.completed'),
     failedForGood: events.some((e) => e.type === 'job.failed' && !e.data.willRetry),
-    started: events.filter((e) => e.type === 'job.started').length,
+    // Runs that ended in a rate-limit answer were waits, not attempts.
+    started:
+      events.filter((e) => e.type === 'job.started').length -
+      events.filter((e) => e.type === 'job.failed' && e.data.error.code === RATE_LIMITED).length,
   };
 }
 

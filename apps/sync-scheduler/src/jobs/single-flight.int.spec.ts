@@ -10,7 +10,7 @@ import type { FreshetEvent, RevalidateRequest } from '@freshet/contracts';
 import { createSchema, dropSchema, testNames, TEST_DATABASE_URL } from '@freshet/testkit';
 import type { SchedulerDatabase } from '../db/scheduler-tables';
 import { migrateScheduler } from '../db/migrate-scheduler';
-import { findJob, jobStats, listJobs } from './job-repository';
+import { deleteFinishedBefore, findJob, jobStats, listJobs } from './job-repository';
 import { applyJobEvent } from './ledger-projector';
 import { revalidate } from './revalidate';
 
@@ -109,5 +109,17 @@ describe('the ledger', () => {
     expect(stats.byType).toEqual({ sync: stats.total });
     expect(stats.byPriority['10']).toBeGreaterThanOrEqual(2);
     expect(stats.oldestQueuedAgeMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('cleans up finished jobs older than the retention, and only those', async () => {
+    const old = await revalidate(replicaA, request('old-news'));
+    await replicaA.updateTable('jobs').set({ status: 'completed', finished_at: new Date(Date.now() - 8 * 86_400_000) }).where('job_id', '=', old.jobId).execute();
+    const recent = await revalidate(replicaA, request('recent-news'));
+    await replicaA.updateTable('jobs').set({ status: 'completed', finished_at: new Date() }).where('job_id', '=', recent.jobId).execute();
+    const active = await revalidate(replicaA, request('ongoing'));
+    expect(await deleteFinishedBefore(replicaA, new Date(Date.now() - 7 * 86_400_000))).toBe(1);
+    expect(await findJob(replicaA, old.jobId)).toBeUndefined();
+    expect(await findJob(replicaA, recent.jobId)).toBeDefined();
+    expect(await findJob(replicaA, active.jobId)).toBeDefined();
   });
 });

@@ -13,6 +13,7 @@ export interface JobsRoutesOptions {
   db: Kysely<SchedulerDatabase>;
   instanceId: string;
   scanStatus: () => ScanStatus;
+  leaseHolder: () => Promise<string | undefined>;
   retry: (job: JobRow) => Promise<RevalidateOutcome>;
 }
 
@@ -61,5 +62,5 @@ export async function jobsRoutes(app: FastifyInstance, options: JobsRoutesOption
     return reply.code(202).send({ retryOf: jobId, jobId: outcome.jobId, joined: outcome.joined, status: outcome.status });
   });
 
-  app.get('/v1/status', async () => ({ instanceId: options.instanceId, scan: options.scanStatus() }));
+  app.get('/v1/status', async () => ({ instanceId: options.instanceId, leaseHolder: (await options.leaseHolder()) ?? null, scan: options.scanStatus() }));
 }

@@ -8,7 +8,10 @@ import { createScanLease } from './scan-lease';
 
 const key = `freshet-scan:${testNames('lease').id}`;
 const logger = pino({ level: 'silent' });
-const leases = [createScanLease({ connectionString: TEST_DATABASE_URL, key, logger }), createScanLease({ connectionString: TEST_DATABASE_URL, key, logger })];
+const leases = [
+  createScanLease({ connectionString: TEST_DATABASE_URL, key, logger, instanceId: 'replica-a' }),
+  createScanLease({ connectionString: TEST_DATABASE_URL, key, logger, instanceId: 'replica-b' }),
+];
 afterAll(async () => {
   for (const lease of leases) await lease.release();
 });
@@ -34,11 +37,13 @@ describe('scan lease', () => {
     expect(await a.tryHold()).toBe(true);
     expect(await b.tryHold()).toBe(false);
     expect(await a.tryHold()).toBe(true); // keeps it
+    expect(await b.holder()).toBe('replica-a');
 
     expect(await killLeaseHolder()).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(a.held()).toBe(false); // the holder notices its connection is gone
     expect(await b.tryHold()).toBe(true);
     expect(await a.tryHold()).toBe(false);
+    expect(await a.holder()).toBe('replica-b');
   });
 });

@@ -8,10 +8,16 @@ export interface ScanLease {
   /** True when this replica holds the lease (taking it if it is free). */
   tryHold(): Promise<boolean>;
   held(): boolean;
+  /** The instance id of whichever replica holds the lease now, if any. */
+  holder(): Promise<string | undefined>;
   release(): Promise<void>;
 }
 
-export function createScanLease(options: { connectionString: string; key: string; logger: Logger }): ScanLease {
+const HOLDER_QUERY = `select a.application_name as holder from pg_locks l join pg_stat_activity a on a.pid = l.pid
+  where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+  and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`;
+
+export function createScanLease(options: { connectionString: string; key: string; logger: Logger; instanceId?: string }): ScanLease {
   let client: pg.Client | undefined;
   let holding = false;
 
@@ -28,7 +34,8 @@ export function createScanLease(options: { connectionString: string; key: string
       if (holding && client) return true;
       try {
         if (!client) {
-          client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
+          // The instance id as application_name lets any replica see who holds the lease.
+          client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000, application_name: options.instanceId ?? 'freshet-scheduler' });
           client.on('error', (error) => {
             options.logger.warn({ err: error }, 'scan lease connection lost');
             drop();
@@ -43,6 +50,18 @@ export function createScanLease(options: { connectionString: string; key: string
         options.logger.warn({ err: error }, 'could not take the scan lease');
         drop();
         return false;
+      }
+    },
+    async holder() {
+      const probe = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 5_000 });
+      try {
+        await probe.connect();
+        const { rows } = await probe.query<{ holder: string }>(HOLDER_QUERY, [options.key]);
+        return rows[0]?.holder;
+      } catch {
+        return undefined;
+      } finally {
+        await probe.end().catch(() => undefined);
       }
     },
     async release() {

@@ -16,6 +16,8 @@ export interface ScanLoop {
   start(): void;
   stop(): Promise<void>;
   status(): ScanStatus;
+  /** Which replica holds the scan lease (by instance id). */
+  leaseHolder(): Promise<string | undefined>;
   /** Runs one tick now (tests, and an operator's "scan now"). */
   tick(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export function createScanLoop(options: { intervalMs: number; lease: ScanLease; 
       await current;
       await options.lease.release();
     },
+    leaseHolder: () => options.lease.holder(),
     status: () => ({ running, leaseHeld: options.lease.held(), lastScan, lastError, nextScanAt: nextScanAt?.toISOString() ?? null }),
     tick: () => (current = tick()),
   };
