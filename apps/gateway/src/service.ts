@@ -1,6 +1,6 @@
 // Wires the gateway: bus connection (streams provisioned idempotently, so the gateway
 // can start before ingest) and the HTTP server; stop() closes streams, then drains.
-import { busTopology, closeBus, connectBus, ensureStreams } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, topologyFromConfig } from '@freshet/bus';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildGatewayApp } from './app';
 import type { GatewayConfig } from './config';
@@ -15,12 +15,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
   const nc = await connectBus({ servers: config.NATS_URL, name: 'gateway', logger });
   await ensureStreams(
     nc,
-    busTopology({
-      prefix: config.FRESHET_SUBJECT_PREFIX,
-      eventsStream: config.FRESHET_EVENTS_STREAM,
-      commandsStream: config.FRESHET_COMMANDS_STREAM,
-      eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
-    }),
+    topologyFromConfig(config),
     logger,
   );
   const app = await buildGatewayApp({ config, nc, logger, metrics });

@@ -7,7 +7,6 @@ import { Redis } from 'ioredis';
 import { createRequestBudget, createUpstreamGuard, guardGate } from '@freshet/connectors';
 import { jetstream } from '@nats-io/jetstream';
 import {
-  busTopology,
   closeBus,
   connectBus,
   consumeByPriority,
@@ -15,6 +14,7 @@ import {
   ensureStreams,
   publishEvent,
   retireDurableConsumer,
+  topologyFromConfig,
   type PriorityTierConsumer,
 } from '@freshet/bus';
 import { allSyncCommandsSubject, PRIORITY_TIERS, syncCommandSchema, syncCommandSubject, type SyncCommand } from '@freshet/contracts';
@@ -78,12 +78,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
   const gate = guardGate(createUpstreamGuard({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}limits:`, logger, meter: metrics.meter }));
 
   const nc = await connectBus({ servers: config.NATS_URL, name: 'ingest', logger });
-  const topology = busTopology({
-    prefix: config.FRESHET_SUBJECT_PREFIX,
-    eventsStream: config.FRESHET_EVENTS_STREAM,
-    commandsStream: config.FRESHET_COMMANDS_STREAM,
-    eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
-  });
+  const topology = topologyFromConfig(config);
   await ensureStreams(nc, topology, logger);
   const js = jetstream(nc);
 

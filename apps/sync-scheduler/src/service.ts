@@ -4,7 +4,7 @@
 // work finish, flush the outbox, then drain.
 import { sql } from 'kysely';
 import { jetstream } from '@nats-io/jetstream';
-import { busTopology, closeBus, connectBus, ensureStreams, publishEvent } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, publishEvent, topologyFromConfig } from '@freshet/bus';
 import type { RevalidateRequest } from '@freshet/contracts';
 import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
@@ -31,12 +31,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
   const nc = await connectBus({ servers: config.NATS_URL, name: `sync-scheduler ${config.SCHEDULER_INSTANCE_ID}`, logger });
   await ensureStreams(
     nc,
-    busTopology({
-      prefix: config.FRESHET_SUBJECT_PREFIX,
-      eventsStream: config.FRESHET_EVENTS_STREAM,
-      commandsStream: config.FRESHET_COMMANDS_STREAM,
-      eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
-    }),
+    topologyFromConfig(config),
     logger,
   );
   const js = jetstream(nc);

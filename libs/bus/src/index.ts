@@ -62,3 +62,4 @@ export {
 } from './errors';
 export { respondJson, type RpcAnswer } from './respond-json';
 export { requestJson, RpcBadReplyError, RpcUnavailableError } from './request-json';
+export { topologyFromConfig, type BusSettings } from './topology-from-config';
