@@ -31,6 +31,8 @@ export const ingestConfigSchema = z.object({
    * replica, 5 s while another holds the lock) and redeliveries while Postgres is down.
    */
   INGEST_MAX_DELIVER: z.coerce.number().int().min(2).default(1_000),
+  /** Sync jobs per upstream at once, across every replica (a Redis lease per slot). */
+  INGEST_MAX_CONCURRENT_PER_UPSTREAM: z.coerce.number().int().min(1).max(100).default(2),
   /** A YAML or JSON file of source definitions, applied at start (all or nothing). */
   INGEST_SOURCES_FILE: z.string().min(1).optional(),
   /** Directory of secret files (one per secretRef, e.g. /run/secrets); secrets may also come from env. */

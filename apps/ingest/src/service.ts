@@ -4,7 +4,7 @@
 // taking jobs, finish the running ones, flush the outbox, then drain the bus and close the pool.
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
-import { createRequestBudget, createUpstreamGuard, guardGate } from '@freshet/connectors';
+import { createConcurrencyLimiter, createRequestBudget, createUpstreamGuard, guardGate } from '@freshet/connectors';
 import { jetstream } from '@nats-io/jetstream';
 import {
   closeBus,
@@ -139,6 +139,10 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       metrics: createSyncMetrics(metrics.meter),
       gate,
       budget: createRequestBudget({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}limits:` }),
+      upstreamSlots: {
+        limiter: createConcurrencyLimiter({ redis, keyPrefix: `${config.REDIS_KEY_PREFIX}limits:`, leaseMs: 60_000 }),
+        perUpstream: config.INGEST_MAX_CONCURRENT_PER_UPSTREAM,
+      },
       // Credentials are read when a request needs them, from the environment or the
       // secrets directory; they never pass through config, the database or events.
       secrets: { env: sourceSecretEnv(process.env), resolveRef: config.INGEST_SECRETS_DIR ? secretFilesResolver(config.INGEST_SECRETS_DIR) : undefined },

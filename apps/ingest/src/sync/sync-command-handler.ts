@@ -15,9 +15,19 @@
 //     final job.failed (ATTEMPTS_EXHAUSTED) instead of running again.
 import type { Kysely } from 'kysely';
 import { appendToStream, readStream } from '@freshet/event-store';
-import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
+import type { FreshetEvent, SourceDefinition, SyncCommand } from '@freshet/contracts';
 import type { DurableMessageContext, HandlerResult } from '@freshet/bus';
-import { decideBudget, openGate, spendingGate, strategyOf, upstreamIdOf, type RequestBudget, type SecretSources, type UpstreamGate } from '@freshet/connectors';
+import {
+  decideBudget,
+  openGate,
+  spendingGate,
+  strategyOf,
+  upstreamIdOf,
+  type ConcurrencyLimiter,
+  type RequestBudget,
+  type SecretSources,
+  type UpstreamGate,
+} from '@freshet/connectors';
 import type { Logger } from '@freshet/telemetry';
 import type { IngestDatabase } from '../db/ingest-tables';
 import type { SyncMetrics } from '../metrics/sync-metrics';
@@ -41,6 +51,16 @@ export interface SyncHandlerDeps {
   metrics?: SyncMetrics;
   /** Daily request budgets per upstream (sources with `dailyBudget`). */
   budget?: RequestBudget;
+  /** Jobs per upstream at once, across replicas. */
+  upstreamSlots?: { limiter: ConcurrencyLimiter; perUpstream: number };
+}
+
+/** An upstream at its job limit: look again shortly (not an attempt). */
+const UPSTREAM_BUSY_RETRY_MS = 2_000;
+
+/** Which upstream a source's jobs count against. */
+function upstreamKeyOf(connector: SourceDefinition['connector'], tenant: string, source: string): string {
+  return connector.type === 'http' ? upstreamIdOf(connector) : `sql:${tenant}/${source}`;
 }
 
 /** A background job waiting for budget looks again after this long at most. */
@@ -134,6 +154,13 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       }
     }
 
+    const upstreamKey = upstreamKeyOf(connector, command.tenant, command.source);
+    const slot = deps.upstreamSlots ? await deps.upstreamSlots.limiter.tryAcquire(upstreamKey, deps.upstreamSlots.perUpstream) : undefined;
+    if (deps.upstreamSlots && !slot) {
+      log.info({ upstream: upstreamKey, limit: deps.upstreamSlots.perUpstream }, 'upstream at its job limit, trying again shortly');
+      return { nak: UPSTREAM_BUSY_RETRY_MS };
+    }
+
     const labels = { tenant: command.tenant, source: command.source, strategy: strategyOf(connector) };
     const baseGate = budgeted ? spendingGate(deps.gate ?? openGate, budgeted.budget) : deps.gate;
     const gate = deps.metrics ? deps.metrics.meterGate(baseGate ?? openGate, labels) : baseGate;
@@ -141,7 +168,10 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     // Long syncs tell the server they are alive so the message is not redelivered mid-job.
-    const keepAlive = setInterval(() => ctx.working(), 5_000);
+    const keepAlive = setInterval(() => {
+      ctx.working();
+      void slot?.renew().catch((error: unknown) => log.warn({ err: error }, 'could not renew the upstream slot'));
+    }, 5_000);
     try {
       const result = await runSync(deps.db, stored.definition, job, {
         now,
@@ -167,6 +197,7 @@ export function createSyncCommandHandler(deps: SyncHandlerDeps) {
       return decision.willRetry ? { nak: decision.delayMs } : { term: `${decision.error.code}: ${decision.error.message}` };
     } finally {
       clearInterval(keepAlive);
+      await slot?.release().catch((error: unknown) => log.warn({ err: error }, 'could not release the upstream slot'));
     }
   };
 }

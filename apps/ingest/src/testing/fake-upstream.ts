@@ -1,12 +1,14 @@
 // A tiny paged upstream on loopback for ingest's integration tests (apps may not import
 // upstream-sim). Items are newest first, 50 per page, X-Pages header; faults on demand.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeUpstream {
   url: string;
   items: Array<Record<string, unknown> & { id: number }>;
   fault: 'none' | 'malformed-page-2' | 'unavailable' | 'rate-limited';
+  /** Delay before every answer, for syncs that must still be running. */
+  latencyMs: number;
   /** Retry-After (seconds) sent with 'rate-limited'. */
   retryAfterSeconds: number;
   requests: number;
@@ -20,10 +22,12 @@ export async function startFakeUpstream(count: number): Promise<FakeUpstream> {
     items: Array.from({ length: count }, (_, i) => ({ id: count - i, name: `item ${count - i}`, price: 100 + i })),
     fault: 'none',
     retryAfterSeconds: 1,
+    latencyMs: 0,
     requests: 0,
     requestTimes: [],
   };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => void setTimeout(() => answer(req, res), state.latencyMs));
+  function answer(req: IncomingMessage, res: ServerResponse): void {
     state.requests += 1;
     state.requestTimes.push(Date.now());
     const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
@@ -32,7 +36,7 @@ export async function startFakeUpstream(count: number): Promise<FakeUpstream> {
     const pages = Math.max(1, Math.ceil(state.items.length / 50));
     const body = state.fault === 'malformed-page-2' && page === 2 ? '{"not":"a list"}' : JSON.stringify(state.items.slice((page - 1) * 50, page * 50));
     res.writeHead(200, { 'content-type': 'application/json', 'x-pages': String(pages) }).end(body);
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const upstream = Object.assign(state, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -15,3 +15,4 @@ export {
 } from './limits.constants';
 export { guardGate } from './guard-gate';
 export { createRequestBudget, decideBudget, spendingGate, type BudgetDecision, type BudgetStatus, type RequestBudget } from './request-budget';
+export { createConcurrencyLimiter, type ConcurrencyLease, type ConcurrencyLimiter } from './concurrency-limiter';
