@@ -15,6 +15,11 @@ export interface NewJob {
   queuedAt: Date;
 }
 
+/** The job holding a source, if any (no lock). */
+export async function findActiveJob(db: Db, tenant: string, source: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('tenant', '=', tenant).where('source', '=', source).where('status', 'in', ACTIVE_STATUSES).executeTakeFirst();
+}
+
 /** The job holding a source, locked for the caller's transaction. */
 export async function findActiveJobForUpdate(db: Db, tenant: string, source: string): Promise<JobRow | undefined> {
   return db

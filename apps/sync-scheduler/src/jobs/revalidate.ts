@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { appendToStream } from '@freshet/event-store';
 import type { RevalidateRequest } from '@freshet/contracts';
 import type { JobRow, SchedulerDatabase } from '../db/scheduler-tables';
-import { findActiveJobForUpdate, insertJob, raisePriority } from './job-repository';
+import { findActiveJob, findActiveJobForUpdate, insertJob, raisePriority } from './job-repository';
 
 export interface RevalidateOutcome {
   jobId: string;
@@ -24,17 +24,43 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
 
+function joinedOutcome(active: JobRow, priority: number, dispatch: boolean): RevalidateOutcome {
+  return { jobId: active.job_id, joined: true, priority, status: active.status as RevalidateOutcome['status'], dispatch, job: { ...active, priority } };
+}
+
+// Requests for one source that arrive while one is being decided in this process share
+// its answer (they would join it anyway): a flood costs one transaction per replica.
+const inflightByDb = new WeakMap<object, Map<string, { priority: number; answer: Promise<RevalidateOutcome> }>>();
+
 export async function revalidate(db: Kysely<SchedulerDatabase>, request: RevalidateRequest, now: () => Date = () => new Date()): Promise<RevalidateOutcome> {
+  let inflight = inflightByDb.get(db);
+  if (!inflight) inflightByDb.set(db, (inflight = new Map()));
+  const key = `${request.tenant}/${request.source}`;
+  const running = inflight.get(key);
+  if (running && request.priority <= running.priority) return { ...(await running.answer), joined: true, dispatch: false };
+  const answer = decide(db, request, now);
+  inflight.set(key, { priority: request.priority, answer });
+  try {
+    return await answer;
+  } finally {
+    if (inflight.get(key)?.answer === answer) inflight.delete(key);
+  }
+}
+
+async function decide(db: Kysely<SchedulerDatabase>, request: RevalidateRequest, now: () => Date): Promise<RevalidateOutcome> {
+  // Fast path for a flood: joining an active job that needs no change is a plain read,
+  // no transaction and no row lock, so thousands of requests do not queue on one row.
+  const seen = await findActiveJob(db, request.tenant, request.source);
+  if (seen && !(request.priority > seen.priority && seen.status === 'queued')) return joinedOutcome(seen, seen.priority, false);
+
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await db.transaction().execute(async (trx) => {
         const active = await findActiveJobForUpdate(trx, request.tenant, request.source);
         if (active) {
-          const status = active.status as RevalidateOutcome['status'];
           const raise = request.priority > active.priority && active.status === 'queued';
           if (raise) await raisePriority(trx, active.job_id, request.priority);
-          const priority = raise ? request.priority : active.priority;
-          return { jobId: active.job_id, joined: true, priority, status, dispatch: raise, job: { ...active, priority } };
+          return joinedOutcome(active, raise ? request.priority : active.priority, raise);
         }
         const jobId = randomUUID();
         const queuedAt = now();
