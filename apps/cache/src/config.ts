@@ -1,9 +1,24 @@
-// The cache's configuration, parsed once at start. Projection and read settings arrive
-// with the cache issue; this is the skeleton's part.
+// The cache's configuration, parsed once at start.
 import { z } from 'zod';
 import { httpEnv, loadConfig, natsEnv, portEnv, redisEnv } from '@freshet/config';
 
-export const cacheConfigSchema = z.object({ ...httpEnv, ...portEnv(4040), ...natsEnv, ...redisEnv });
+const token = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
+const positiveMs = z.coerce.number().int().positive();
+
+export const cacheConfigSchema = z.object({
+  ...httpEnv,
+  ...portEnv(4040),
+  ...natsEnv,
+  ...redisEnv,
+  /** Durable consumer of the events stream that builds the Redis projection (shared by replicas). */
+  CACHE_PROJECTION_CONSUMER: token.default('cache-projection'),
+  /** How long the server waits for the projection to ack an event before redelivering it. */
+  CACHE_PROJECTION_ACK_WAIT_MS: positiveMs.default(30_000),
+  /** How long a source definition (staleAfter) asked from ingest is reused. */
+  CACHE_SOURCE_INFO_TTL_MS: positiveMs.default(30_000),
+  /** Deadline of internal NATS requests (ingest's get-source). */
+  CACHE_RPC_TIMEOUT_MS: positiveMs.default(2_000),
+});
 export type CacheConfig = z.infer<typeof cacheConfigSchema>;
 
 export function loadCacheConfig(env?: Record<string, string | undefined>): Readonly<CacheConfig> {

@@ -1,21 +1,49 @@
-// Wires the cache skeleton: Redis (it will own the projection there), the bus, and the
-// HTTP server, with an orderly stop.
+// Wires the cache: Redis (it owns the per-source projection there), the projection
+// consumer of the events stream, snapshot reads over HTTP and NATS, with an orderly stop:
+// stop answering, stop applying events (the in-flight one finishes), then drain the bus.
 import { Redis } from 'ioredis';
-import { closeBus, connectBus } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, topologyFromConfig } from '@freshet/bus';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
+import { startProjectionConsumer } from './projection/projection-consumer';
+import { createSnapshotReader } from './snapshots/snapshot-reader';
+import { startSnapshotRpc } from './snapshots/snapshot-rpc-responder';
+import { createSourceDirectory } from './snapshots/source-directory';
 
-export async function startCache(config: Readonly<CacheConfig>, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+export interface RunningCache {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startCache(config: Readonly<CacheConfig>, logger: Logger): Promise<RunningCache> {
   const metrics = createServiceMetrics('cache');
-  // Redis down must not stop the cache from starting: it serves from the store then.
+  // Redis down must not stop the cache from starting: the projection waits for it
+  // (events are redelivered) and reads answer 503 until it is back.
   const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection problem'));
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis not reachable at start'));
   const nc = await connectBus({ servers: config.NATS_URL, name: 'cache', logger });
+  await ensureStreams(nc, topologyFromConfig(config), logger);
+  const prefix = config.FRESHET_SUBJECT_PREFIX;
+
+  const projection = await startProjectionConsumer({
+    nc,
+    redis,
+    logger,
+    prefix,
+    stream: config.FRESHET_EVENTS_STREAM,
+    durable: config.CACHE_PROJECTION_CONSUMER,
+    ackWaitMs: config.CACHE_PROJECTION_ACK_WAIT_MS,
+  });
+  const directory = createSourceDirectory({ nc, prefix, ttlMs: config.CACHE_SOURCE_INFO_TTL_MS, timeoutMs: config.CACHE_RPC_TIMEOUT_MS, logger });
+  const snapshots = createSnapshotReader({ redis, directory, logger });
+  const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
+
   const app = await buildCacheApp({
     logger,
     metrics,
+    snapshots,
     readiness: { redis: () => redis.ping(), nats: () => nc.flush() },
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -24,6 +52,8 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     url,
     async stop() {
       await app.close();
+      rpc.unsubscribe();
+      await projection.stop();
       await closeBus(nc);
       redis.disconnect();
       await metrics.shutdown();

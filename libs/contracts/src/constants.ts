@@ -14,6 +14,7 @@ export const DEFAULT_COMMANDS_STREAM = 'FRESHET_SYNC_COMMANDS';
 export const RPC = {
   ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history', listSources: 'list-sources' },
   scheduler: { service: 'scheduler', revalidate: 'revalidate' },
+  cache: { service: 'cache', snapshot: 'snapshot' },
 } as const;
 
 /** SSE event name the gateway uses for its own control messages. */

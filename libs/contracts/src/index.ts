@@ -13,3 +13,4 @@ export * from './sources/secret-reference';
 export * from './sources/http-connector';
 export * from './sources/connector-presets';
 export * from './sources/sql-poll-connector';
+export * from './cache/snapshot';

@@ -1,0 +1,50 @@
+// Every Redis key the cache owns, named in one place. Names are relative: the Redis
+// client adds REDIS_KEY_PREFIX (ioredis `keyPrefix`), so the full name of a source's
+// records is `<REDIS_KEY_PREFIX>src:{<tenant>}:<source>:records`. The `{tenant}` hash tag
+// keeps all of a tenant's keys in one cluster slot, so one Lua script may touch them all.
+
+/** The keys of one source's view. */
+export interface SourceKeys {
+  /** Hash: record key → record JSON. */
+  records: string;
+  /** Sorted set, every score 0: record keys in byte order, for stable paging (ZRANGEBYLEX). */
+  index: string;
+  /** Hash: record key → stream sequence of the event that last wrote it. */
+  versions: string;
+  /** Hash: seq (stream sequence the view reflects), count, lastSyncedAt. */
+  meta: string;
+}
+
+export function sourceKeyBase(tenant: string, source: string): string {
+  return `src:{${tenant}}:${source}`;
+}
+
+export function recordsKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:records`;
+}
+
+export function indexKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:index`;
+}
+
+export function versionsKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:versions`;
+}
+
+export function metaKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:meta`;
+}
+
+/** In the order the Lua scripts take them as KEYS[1..4]. */
+export function sourceKeys(tenant: string, source: string): SourceKeys {
+  return {
+    records: recordsKey(tenant, source),
+    index: indexKey(tenant, source),
+    versions: versionsKey(tenant, source),
+    meta: metaKey(tenant, source),
+  };
+}
+
+export function sourceKeyList(keys: SourceKeys): [string, string, string, string] {
+  return [keys.records, keys.index, keys.versions, keys.meta];
+}

@@ -1,0 +1,72 @@
+// Builds the per-source Redis view from the events stream: one durable pull consumer over
+// every event subject (nats-server 2.9 has one filter per consumer), taking one message
+// at a time (max_ack_pending 1, shared by every replica), so events are applied in stream
+// order and a redelivered one never lands after a later one. Content and job events are
+// validated and applied by sequence (idempotent); other families are acked untouched.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { consumeDurable, ensureDurableConsumer, type ConsumerHandle, type HandlerResult } from '@freshet/bus';
+import { allEventsSubject, freshetEventSchema } from '@freshet/contracts';
+import type { Logger } from '@freshet/telemetry';
+import { isProjectedFamily, projectionOpFor } from './projection-op';
+import { applyProjectionOp } from './projection-store';
+
+/**
+ * One unacked event at a time, across all replicas: with more, a nak'd event could be
+ * redelivered after a later one was applied, and the sequence check would then drop it.
+ */
+export const PROJECTION_MAX_ACK_PENDING = 1;
+/** Effectively "until Redis is back": a skipped event would leave a hole in the view. */
+export const PROJECTION_MAX_DELIVER = 100_000;
+
+/** Accepts any event envelope; content and job events are validated strictly in the handler. */
+const anyEventSchema = z.object({ type: z.string() }).loose();
+
+export interface ProjectionConsumerOptions {
+  nc: NatsConnection;
+  redis: Redis;
+  logger: Logger;
+  prefix: string;
+  stream: string;
+  durable: string;
+  ackWaitMs: number;
+  /** Called after each event that changed a view (metrics, later cache.written). */
+  onApplied?: (event: { tenant: string; source: string; seq: number; type: string }) => void;
+}
+
+export async function startProjectionConsumer(options: ProjectionConsumerOptions): Promise<ConsumerHandle> {
+  const { nc, redis, logger, prefix, stream, durable } = options;
+  await ensureDurableConsumer(nc, {
+    stream,
+    durable,
+    filterSubject: allEventsSubject(prefix),
+    ackWaitMs: options.ackWaitMs,
+    maxAckPending: PROJECTION_MAX_ACK_PENDING,
+    maxDeliver: PROJECTION_MAX_DELIVER,
+  });
+  return consumeDurable({
+    nc,
+    stream,
+    durable,
+    schema: anyEventSchema,
+    logger,
+    name: 'cache-projection',
+    batchSize: 1,
+    handler: async (raw, ctx): Promise<HandlerResult> => {
+      if (!isProjectedFamily(raw.type)) return { ack: true };
+      const parsed = freshetEventSchema.safeParse(raw);
+      if (!parsed.success) {
+        // Never applicable: redelivering would only block the stream behind it.
+        return { term: `invalid ${raw.type} event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+      }
+      const event = parsed.data;
+      const op = projectionOpFor(event);
+      if (op === undefined) return { ack: true };
+      const { applied } = await applyProjectionOp(redis, event.tenant, event.source, ctx.streamSequence, op);
+      if (applied) options.onApplied?.({ tenant: event.tenant, source: event.source, seq: ctx.streamSequence, type: event.type });
+      else logger.debug({ seq: ctx.streamSequence, tenant: event.tenant, source: event.source }, 'event already reflected in the view; skipped');
+      return { ack: true };
+    },
+  });
+}

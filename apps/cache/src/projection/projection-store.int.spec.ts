@@ -1,0 +1,96 @@
+// The projection's Redis scripts on the real server: applying by sequence (idempotent,
+// older events ignored), the key names under REDIS_KEY_PREFIX, and page reads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { testNames, TEST_REDIS_URL } from '@freshet/testkit';
+import { applyProjectionOp, readProjectionPage, readViewMeta } from './projection-store';
+
+const names = testNames('cachestore');
+let redis: Redis;
+let raw: Redis;
+
+async function deleteKeys(client: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+const snapshotOf = async (tenant: string, source: string) => {
+  const page = await readProjectionPage(redis, tenant, source, { limit: 1000 });
+  return { meta: page.meta, entries: page.entries };
+};
+
+beforeAll(() => {
+  redis = new Redis(TEST_REDIS_URL, { keyPrefix: names.redisKeyPrefix });
+  raw = new Redis(TEST_REDIS_URL);
+});
+
+afterAll(async () => {
+  await deleteKeys(raw, `${names.redisKeyPrefix}*`);
+  redis.disconnect();
+  raw.disconnect();
+});
+
+describe('projection store', () => {
+  it('writes, updates and deletes records, keeping seq and count, under the prefixed key names', async () => {
+    expect(await applyProjectionOp(redis, 'acme', 'orders', 1, { kind: 'put', key: 'a', json: '{"v":1}' })).toEqual({ applied: true });
+    await applyProjectionOp(redis, 'acme', 'orders', 2, { kind: 'put', key: 'b', json: '{"v":2}' });
+    await applyProjectionOp(redis, 'acme', 'orders', 3, { kind: 'put', key: 'a', json: '{"v":3}' });
+    await applyProjectionOp(redis, 'acme', 'orders', 4, { kind: 'delete', key: 'b' });
+    await applyProjectionOp(redis, 'acme', 'orders', 5, { kind: 'synced', at: '2024-05-01T10:00:00.000Z' });
+
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{acme}:orders:records`)).toEqual({ a: '{"v":3}' });
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{acme}:orders:meta`)).toEqual({ seq: '5', count: '1', lastSyncedAt: '2024-05-01T10:00:00.000Z' });
+    const view = await snapshotOf('acme', 'orders');
+    expect(view.meta).toEqual({ seq: 5, count: 1, lastSyncedAt: '2024-05-01T10:00:00.000Z' });
+    expect(view.entries).toEqual([{ key: 'a', json: '{"v":3}', version: 3 }]);
+  });
+
+  it('applies an event once: the same sequence again, or an older one, changes nothing', async () => {
+    await applyProjectionOp(redis, 'acme', 'idem', 10, { kind: 'put', key: 'a', json: '{"v":1}' });
+    await applyProjectionOp(redis, 'acme', 'idem', 11, { kind: 'synced', at: '2024-05-01T10:00:00.000Z' });
+    const before = await snapshotOf('acme', 'idem');
+
+    expect(await applyProjectionOp(redis, 'acme', 'idem', 10, { kind: 'put', key: 'a', json: '{"v":1}' })).toEqual({ applied: false });
+    expect(await applyProjectionOp(redis, 'acme', 'idem', 11, { kind: 'synced', at: '2024-05-01T10:00:00.000Z' })).toEqual({ applied: false });
+    expect(await applyProjectionOp(redis, 'acme', 'idem', 9, { kind: 'delete', key: 'a' })).toEqual({ applied: false });
+    expect(await applyProjectionOp(redis, 'acme', 'idem', 3, { kind: 'put', key: 'z', json: '{"old":true}' })).toEqual({ applied: false });
+    expect(await snapshotOf('acme', 'idem')).toEqual(before);
+  });
+
+  it('reports an empty view for a source it never saw', async () => {
+    expect(await readViewMeta(redis, 'acme', 'nothing')).toEqual({ seq: 0, count: 0, lastSyncedAt: null });
+  });
+
+  it('pages in byte order, each key once, and restricts to a prefix', async () => {
+    const keys = ['b2', 'a1', 'a10', 'a2', 'ab', 'é', 'a', 'b1'];
+    let seq = 0;
+    for (const key of keys) await applyProjectionOp(redis, 'acme', 'paged', ++seq, { kind: 'put', key, json: JSON.stringify({ key }) });
+
+    const walk = async (prefix?: string) => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const page = await readProjectionPage(redis, 'acme', 'paged', { after, prefix, limit: 3 });
+        seen.push(...page.entries.map((e) => e.key));
+        if (page.lastKey === undefined) return seen;
+        after = page.lastKey;
+      }
+      throw new Error('walk did not end');
+    };
+    const sorted = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect(await walk()).toEqual(sorted);
+    expect(await walk('a1')).toEqual(['a1', 'a10']);
+    expect(await walk('a')).toEqual(['a', 'a1', 'a10', 'a2', 'ab']);
+    expect(await walk('zz')).toEqual([]);
+  });
+
+  it('keeps tenants and sources apart', async () => {
+    await applyProjectionOp(redis, 'other', 'orders', 1, { kind: 'put', key: 'x', json: '{}' });
+    expect((await snapshotOf('other', 'orders')).entries.map((e) => e.key)).toEqual(['x']);
+    expect((await snapshotOf('acme', 'orders')).entries.map((e) => e.key)).toEqual(['a']);
+  });
+});

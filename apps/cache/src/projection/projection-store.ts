@@ -1,0 +1,126 @@
+// The Redis side of the projection: apply one event to a source's view, and read a page
+// of it together with the sequence it reflects. Both are single Lua scripts, so each is
+// atomic: an event is applied only when its stream sequence is above the view's `seq`
+// (applying it again, or an older one, changes nothing), and a page's records and `seq`
+// always belong together.
+import type { Redis } from 'ioredis';
+import { sourceKeyList, sourceKeys } from './keys';
+import { luaScript, runScript } from './lua';
+import type { ProjectionOp } from './projection-op';
+import { lexRange } from './lex-range';
+
+// KEYS: records, index, versions, meta. ARGV: seq, op, key|time, json.
+const APPLY = luaScript(
+  `
+local seq = tonumber(ARGV[1])
+local current = tonumber(redis.call('HGET', KEYS[4], 'seq') or '0')
+if seq <= current then return 0 end
+local op = ARGV[2]
+if op == 'put' then
+  redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+  redis.call('ZADD', KEYS[2], 0, ARGV[3])
+  redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+elseif op == 'delete' then
+  redis.call('HDEL', KEYS[1], ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('HDEL', KEYS[3], ARGV[3])
+elseif op == 'synced' then
+  redis.call('HSET', KEYS[4], 'lastSyncedAt', ARGV[3])
+else
+  return redis.error_reply('unknown projection op ' .. tostring(op))
+end
+redis.call('HSET', KEYS[4], 'seq', ARGV[1], 'count', redis.call('HLEN', KEYS[1]))
+return 1
+`,
+  4,
+);
+
+// KEYS: records, index, versions, meta. ARGV: min, max (ZRANGEBYLEX bounds), limit.
+// Returns {seq, lastSyncedAt, count, hasMore, keys, records, versions}.
+const READ_PAGE = luaScript(
+  `
+local meta = redis.call('HMGET', KEYS[4], 'seq', 'lastSyncedAt', 'count')
+local limit = tonumber(ARGV[3])
+local keys = redis.call('ZRANGEBYLEX', KEYS[2], ARGV[1], ARGV[2], 'LIMIT', 0, limit + 1)
+local hasMore = 0
+if #keys > limit then
+  hasMore = 1
+  keys[#keys] = nil
+end
+local records, versions = {}, {}
+if #keys > 0 then
+  records = redis.call('HMGET', KEYS[1], unpack(keys))
+  versions = redis.call('HMGET', KEYS[3], unpack(keys))
+end
+return {meta[1] or '0', meta[2] or '', meta[3] or '0', hasMore, keys, records, versions}
+`,
+  4,
+);
+
+export interface ApplyResult {
+  applied: boolean;
+}
+
+export async function applyProjectionOp(redis: Redis, tenant: string, source: string, seq: number, op: ProjectionOp): Promise<ApplyResult> {
+  const args: (string | number)[] =
+    op.kind === 'put' ? [seq, 'put', op.key, op.json] : op.kind === 'delete' ? [seq, 'delete', op.key] : [seq, 'synced', op.at];
+  const result = await runScript(redis, APPLY, sourceKeyList(sourceKeys(tenant, source)), args);
+  return { applied: result === 1 };
+}
+
+export interface ViewMeta {
+  seq: number;
+  lastSyncedAt: string | null;
+  count: number;
+}
+
+export interface RawPageEntry {
+  key: string;
+  /** Record JSON; null when the index names a key the records hash lacks. */
+  json: string | null;
+  /** Sequence of the event that last wrote the record (0 when unknown). */
+  version: number;
+}
+
+export interface RawPage {
+  meta: ViewMeta;
+  entries: RawPageEntry[];
+  /** Last key of this page when more keys follow in range. */
+  lastKey: string | undefined;
+}
+
+const toInt = (value: unknown): number => {
+  const n = typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** Keys after `after` (exclusive) in byte order, restricted to `prefix`; atomically with the view's meta. */
+export async function readProjectionPage(
+  redis: Redis,
+  tenant: string,
+  source: string,
+  page: { after?: string; prefix?: string; limit: number },
+): Promise<RawPage> {
+  const { min, max } = lexRange(page.after, page.prefix);
+  const reply = (await runScript(redis, READ_PAGE, sourceKeyList(sourceKeys(tenant, source)), [min, max, page.limit])) as [
+    string,
+    string,
+    string,
+    number,
+    string[],
+    (string | null)[],
+    (string | null)[],
+  ];
+  const [seq, lastSyncedAt, count, hasMore, keys, records, versions] = reply;
+  const entries = keys.map((key, i) => ({ key, json: records[i] ?? null, version: toInt(versions[i]) }));
+  return {
+    meta: { seq: toInt(seq), lastSyncedAt: lastSyncedAt === '' ? null : lastSyncedAt, count: toInt(count) },
+    entries,
+    lastKey: hasMore === 1 ? keys.at(-1) : undefined,
+  };
+}
+
+/** The view's meta alone. */
+export async function readViewMeta(redis: Redis, tenant: string, source: string): Promise<ViewMeta> {
+  return (await readProjectionPage(redis, tenant, source, { limit: 0 })).meta;
+}

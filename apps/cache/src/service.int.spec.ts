@@ -1,0 +1,374 @@
+// The cache as a running service on the real servers: events published on a test stream
+// build the Redis projection; snapshots are read over HTTP and NATS with a stand-in ingest
+// answering get-source.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { busTopology, ensureStreams, publishEvent, requestJson, respondJson } from '@freshet/bus';
+import {
+  RPC,
+  getSourceRequestSchema,
+  rpcSubject,
+  snapshotReplySchema,
+  type FreshetEvent,
+  type SnapshotPage,
+  type UpstreamRecord,
+} from '@freshet/contracts';
+import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { loadCacheConfig } from './config';
+import { startCache, type RunningCache } from './service';
+import { startProjectionConsumer } from './projection/projection-consumer';
+
+const names = testNames('cachesvc');
+const TENANT = 'acme';
+const jobId = randomUUID();
+const silent = pino({ level: 'silent' });
+let nc: NatsConnection;
+let js: JetStreamClient;
+let raw: Redis;
+let cache: RunningCache;
+let directory: Subscription;
+const sourceLookups = new Map<string, number>();
+/** The stand-in ingest's sources and their staleAfterMs. */
+const sources: Record<string, number> = { orders: 3_600_000, legacy: 1_000, paged: 3_600_000, filtered: 3_600_000, never: 60_000, robust: 3_600_000 };
+
+const config = (overrides: Record<string, string> = {}) =>
+  loadCacheConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    NATS_URL: TEST_NATS_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: names.redisKeyPrefix,
+    FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
+    FRESHET_EVENTS_STREAM: names.eventsStream,
+    FRESHET_COMMANDS_STREAM: names.commandsStream,
+    ...overrides,
+  });
+
+const created = (source: string, key: string, record: UpstreamRecord = { key }): FreshetEvent => ({
+  id: randomUUID(),
+  type: 'content.created',
+  tenant: TENANT,
+  source,
+  time: new Date().toISOString(),
+  data: { key, hash: `h-${randomUUID()}`, record, jobId },
+});
+const updated = (source: string, key: string, record: UpstreamRecord): FreshetEvent => ({
+  id: randomUUID(),
+  type: 'content.updated',
+  tenant: TENANT,
+  source,
+  time: new Date().toISOString(),
+  data: { key, hash: `h-${randomUUID()}`, previousHash: 'h-old', record, jobId },
+});
+const deleted = (source: string, key: string): FreshetEvent => ({
+  id: randomUUID(),
+  type: 'content.deleted',
+  tenant: TENANT,
+  source,
+  time: new Date().toISOString(),
+  data: { key, previousHash: 'h-old', jobId },
+});
+const completed = (source: string, time: string): FreshetEvent => ({
+  id: randomUUID(),
+  type: 'job.completed',
+  tenant: TENANT,
+  source,
+  time,
+  data: {
+    jobId,
+    attempt: 1,
+    notes: [],
+    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
+  },
+});
+
+const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
+const publishAll = async (events: FreshetEvent[]) => {
+  let last = 0;
+  for (const event of events) last = await publish(event);
+  return last;
+};
+
+const http = async <T = SnapshotPage>(path: string) => {
+  const res = await fetch(`${cache.url}${path}`);
+  return { status: res.status, body: (await res.json()) as T };
+};
+const snapshot = async (source: string, query = '') => {
+  const { status, body } = await http(`/internal/v1/snapshots/${TENANT}/${source}${query}`);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body;
+};
+/** Waits until the view reflects `seq`. */
+const reflected = (source: string, seq: number, query = '') =>
+  waitFor(async () => {
+    const page = await snapshot(source, query);
+    return page.meta.seq >= seq ? page : undefined;
+  }, { message: `${source} reflecting seq ${seq}` });
+const caughtUp = (durable: string) =>
+  waitFor(async () => {
+    const info = await (await jetstreamManager(nc)).consumers.info(names.eventsStream, durable);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }, { message: `consumer ${durable} caught up` });
+const walk = async (source: string, limit: number, extra = '') => {
+  const pages: SnapshotPage[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await snapshot(source, `?limit=${limit}${extra}${cursor ? `&cursor=${cursor}` : ''}`);
+    pages.push(page);
+    cursor = page.next;
+  } while (cursor !== undefined && pages.length < 100);
+  return pages;
+};
+
+async function deleteKeys(pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await raw.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await raw.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+beforeAll(async () => {
+  nc = await connect({ servers: TEST_NATS_URL });
+  js = jetstream(nc);
+  raw = new Redis(TEST_REDIS_URL);
+  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: 3_600_000 }), silent);
+  directory = respondJson(
+    nc,
+    rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
+    getSourceRequestSchema,
+    silent,
+    async ({ tenant, source }) => {
+      sourceLookups.set(source, (sourceLookups.get(source) ?? 0) + 1);
+      const staleAfterMs = sources[source];
+      return staleAfterMs !== undefined && tenant === TENANT
+        ? {
+            ok: true,
+            source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs, lastSyncedAt: null, recordCount: 0 },
+          }
+        : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } };
+    },
+    'ingest',
+  );
+  cache = await startCache(config(), silent);
+});
+
+afterAll(async () => {
+  await cache?.stop();
+  directory?.unsubscribe();
+  await nc?.close();
+  await deleteStreams([names.eventsStream, names.commandsStream]);
+  if (raw) {
+    await deleteKeys(`${names.redisKeyPrefix}*`);
+    raw.disconnect();
+  }
+});
+
+describe('cache projection', () => {
+  it('reflects created, updated and deleted records, the count, the last sync and the exact sequence', async () => {
+    const syncedAt = new Date(Date.now() - 60_000).toISOString();
+    const last = await publishAll([
+      created('orders', 'o1', { id: 1, total: 10 }),
+      created('orders', 'o2', { id: 2, total: 20 }),
+      created('orders', 'o3', { id: 3, total: 30 }),
+      updated('orders', 'o2', { id: 2, total: 25 }),
+      deleted('orders', 'o3'),
+      completed('orders', syncedAt),
+    ]);
+    const page = await reflected('orders', last);
+    expect(page.records).toEqual([
+      { key: 'o1', record: { id: 1, total: 10 } },
+      { key: 'o2', record: { id: 2, total: 25 } },
+    ]);
+    expect(page.next).toBeUndefined();
+    expect(page.meta).toMatchObject({ seq: last, lastSyncedAt: syncedAt, staleAfterMs: 3_600_000, state: 'fresh', servedFrom: 'cache', count: 2 });
+    expect(page.meta.ageMs).toBeGreaterThanOrEqual(60_000);
+    expect(page.meta.ageMs).toBeLessThan(120_000);
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{${TENANT}}:orders:records`)).toEqual({
+      o1: JSON.stringify({ id: 1, total: 10 }),
+      o2: JSON.stringify({ id: 2, total: 25 }),
+    });
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{${TENANT}}:orders:meta`)).toEqual({ seq: String(last), count: '2', lastSyncedAt: syncedAt });
+  });
+
+  it('acks events of other families and terminates malformed content events without touching the view', async () => {
+    const first = await publish(created('robust', 'r1'));
+    const before = await reflected('robust', first);
+    await js.publish(`${names.subjectPrefix}.evt.${TENANT}.robust.cache.written`, JSON.stringify({ id: randomUUID(), type: 'cache.written', tenant: TENANT, source: 'robust' }));
+    await js.publish(`${names.subjectPrefix}.evt.${TENANT}.robust.content.created`, JSON.stringify({ id: randomUUID(), type: 'content.created', tenant: TENANT, source: 'robust', data: {} }));
+    await js.publish(`${names.subjectPrefix}.evt.${TENANT}.robust.job.started`, 'not json');
+    await caughtUp('cache-projection');
+    expect(await snapshot('robust')).toEqual({ ...before, meta: { ...before.meta, ageMs: null } });
+    // …and the stream goes on behind them.
+    const next = await publish(created('robust', 'r2'));
+    expect((await reflected('robust', next)).records.map((r) => r.key)).toEqual(['r1', 'r2']);
+  });
+
+  it('is idempotent end to end: a second consumer replaying the whole stream into the same view applies nothing', async () => {
+    await caughtUp('cache-projection');
+    const before = await Promise.all(['orders', 'robust'].map((s) => snapshot(s)));
+    const redis = new Redis(TEST_REDIS_URL, { keyPrefix: names.redisKeyPrefix });
+    const applied: number[] = [];
+    const replay = await startProjectionConsumer({
+      nc,
+      redis,
+      logger: silent,
+      prefix: names.subjectPrefix,
+      stream: names.eventsStream,
+      durable: 'cache-replay',
+      ackWaitMs: 30_000,
+      onApplied: ({ seq }) => applied.push(seq),
+    });
+    try {
+      await caughtUp('cache-replay');
+    } finally {
+      await replay.stop();
+      redis.disconnect();
+    }
+    expect(applied).toEqual([]);
+    const after = await Promise.all(['orders', 'robust'].map((s) => snapshot(s)));
+    const withoutAge = (pages: SnapshotPage[]) => pages.map((p) => ({ ...p, meta: { ...p.meta, ageMs: 0 } }));
+    expect(withoutAge(after)).toEqual(withoutAge(before));
+  });
+});
+
+describe('snapshot reads', () => {
+  it('pages through every record exactly once, every page at the same sequence', async () => {
+    const keys = Array.from({ length: 25 }, (_, i) => `item-${String(i).padStart(2, '0')}`);
+    const last = await publishAll(keys.map((k) => created('paged', k, { name: k })));
+    await reflected('paged', last);
+    const pages = await walk('paged', 7);
+    expect(pages.map((p) => p.records.length)).toEqual([7, 7, 7, 4]);
+    expect(pages.flatMap((p) => p.records.map((r) => r.key))).toEqual(keys);
+    expect(new Set(pages.map((p) => p.meta.seq))).toEqual(new Set([last]));
+    expect(pages.every((p) => p.meta.count === 25)).toBe(true);
+  });
+
+  it('pins a walk to its first page: snapshot + the stream after meta.seq equals the view, nothing missed or doubled', async () => {
+    const first = await snapshot('paged', '?limit=5');
+    const seq = first.meta.seq;
+    // Changes while the client pages: one record in a later page updated, one created, one deleted.
+    const last = await publishAll([
+      updated('paged', 'item-20', { name: 'item-20', v: 2 }),
+      created('paged', 'item-99', { name: 'item-99' }),
+      deleted('paged', 'item-10'),
+    ]);
+    await reflected('paged', last);
+    const rest: SnapshotPage[] = [];
+    let cursor = first.next;
+    while (cursor !== undefined) {
+      const page = await snapshot('paged', `?limit=5&cursor=${cursor}`);
+      rest.push(page);
+      cursor = page.next;
+    }
+    expect(rest.every((p) => p.meta.seq === seq)).toBe(true);
+    const walked = [first, ...rest].flatMap((p) => p.records);
+    const walkedKeys = walked.map((r) => r.key);
+    expect(walkedKeys).not.toContain('item-20'); // written after seq: the stream carries it
+    expect(walkedKeys).not.toContain('item-99');
+    expect(walkedKeys).not.toContain('item-10');
+    expect(new Set(walkedKeys).size).toBe(walkedKeys.length);
+
+    // Resume the source's events after seq and apply them on top: the client's view equals the cache's now.
+    const jsm = await jetstreamManager(nc);
+    const view = new Map(walked.map((r) => [r.key, r.record]));
+    for (let s = seq + 1; s <= last; s++) {
+      const msg = await jsm.streams.getMessage(names.eventsStream, { seq: s });
+      if (!msg || !msg.subject.startsWith(`${names.subjectPrefix}.evt.${TENANT}.paged.content.`)) continue;
+      const event = msg.json<FreshetEvent>();
+      if (event.type === 'content.deleted') {
+        expect(view.delete(event.data.key)).toBe(false); // never doubled: the walk did not serve it
+      } else if (event.type === 'content.created' || event.type === 'content.updated') {
+        expect(view.has(event.data.key)).toBe(false);
+        view.set(event.data.key, event.data.record);
+      }
+    }
+    const now = (await walk('paged', 1000)).flatMap((p) => p.records);
+    expect(Object.fromEntries(view)).toEqual(Object.fromEntries(now.map((r) => [r.key, r.record])));
+  });
+
+  it('filters by key prefix and by updatedSince on updatedAt or a named field', async () => {
+    const last = await publishAll([
+      created('filtered', 'eu-1', { updatedAt: '2024-05-01T10:00:00Z', modified: 1 }),
+      created('filtered', 'eu-2', { updatedAt: '2024-05-03T10:00:00Z', modified: Date.parse('2024-05-03T00:00:00Z') }),
+      created('filtered', 'us-1', { updatedAt: '2024-05-04T10:00:00Z' }),
+      created('filtered', 'us-2', {}),
+    ]);
+    await reflected('filtered', last);
+    const keys = async (query: string) => (await walk('filtered', 2, query)).flatMap((p) => p.records.map((r) => r.key));
+    expect(await keys('&prefix=eu-')).toEqual(['eu-1', 'eu-2']);
+    expect(await keys('&prefix=us')).toEqual(['us-1', 'us-2']);
+    expect(await keys('&prefix=x')).toEqual([]);
+    expect(await keys('&updatedSince=2024-05-02T00:00:00Z')).toEqual(['eu-2', 'us-1']);
+    expect(await keys('&prefix=eu-&updatedSince=2024-05-02T00:00:00Z')).toEqual(['eu-2']);
+    expect(await keys('&updatedSince=2024-05-02T00:00:00Z&updatedField=modified')).toEqual(['eu-2']);
+  });
+
+  it('says fresh or stale by the source\'s staleAfter, and stale with no age when never synced', async () => {
+    const last = await publishAll([created('legacy', 'l1'), completed('legacy', new Date(Date.now() - 3_600_000).toISOString())]);
+    const legacy = await reflected('legacy', last);
+    expect(legacy.meta).toMatchObject({ staleAfterMs: 1_000, state: 'stale', count: 1 });
+    expect(legacy.meta.ageMs).toBeGreaterThanOrEqual(3_600_000);
+
+    const never = await snapshot('never');
+    expect(never).toEqual({
+      records: [],
+      meta: { seq: 0, lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000, state: 'stale', servedFrom: 'cache', count: 0 },
+    });
+  });
+
+  it('answers 404 for an unknown source and 400 for bad parameters', async () => {
+    const unknown = await http<{ error: { code: string; message: string } }>(`/internal/v1/snapshots/${TENANT}/nope`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('SOURCE_NOT_FOUND');
+    expect(unknown.body.error.message).toContain('nope');
+    expect((await http(`/internal/v1/snapshots/other/orders`)).status).toBe(404);
+
+    for (const query of ['?limit=0', '?limit=1001', '?limit=abc', '?updatedSince=yesterday', '?updatedField=a.b', '?cursor=%21%21', '?cursor=YWJj', '?colour=red']) {
+      const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/orders${query}`);
+      expect(res.status, query).toBe(400);
+      expect(['VALIDATION_FAILED', 'BAD_CURSOR']).toContain(res.body.error.code);
+    }
+    expect((await http(`/internal/v1/snapshots/a.b/orders`)).status).toBe(400);
+  });
+
+  it('refuses a cursor from a view that was reset since its first page', async () => {
+    const cursor = Buffer.from(JSON.stringify([1_000_000, 'item-00'])).toString('base64url');
+    const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/paged?cursor=${cursor}`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('SNAPSHOT_RESET');
+  });
+
+  it('answers the same over NATS request/reply', async () => {
+    const subject = rpcSubject(names.subjectPrefix, RPC.cache.service, RPC.cache.snapshot);
+    const reply = await requestJson(nc, subject, { tenant: TENANT, source: 'orders', limit: 1 }, snapshotReplySchema, 5_000);
+    const viaHttp = await snapshot('orders', '?limit=1');
+    if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+    expect(reply.records).toEqual(viaHttp.records);
+    expect(reply.meta.seq).toBe(viaHttp.meta.seq);
+    expect(reply.next).toBeDefined();
+    const second = await requestJson(nc, subject, { tenant: TENANT, source: 'orders', limit: 1, cursor: reply.next }, snapshotReplySchema, 5_000);
+    expect(second.ok && second.records.map((r) => r.key)).toEqual(['o2']);
+
+    expect(await requestJson(nc, subject, { tenant: TENANT, source: 'nope' }, snapshotReplySchema, 5_000)).toEqual({
+      ok: false,
+      error: { code: 'SOURCE_NOT_FOUND', message: `source ${TENANT}/nope does not exist` },
+    });
+    const bad = await requestJson(nc, subject, { tenant: TENANT, source: 'orders', limit: 0 }, snapshotReplySchema, 5_000);
+    expect(bad.ok ? 'ok' : bad.error.code).toBe('BAD_REQUEST');
+    const badCursor = await requestJson(nc, subject, { tenant: TENANT, source: 'orders', cursor: 'zz' }, snapshotReplySchema, 5_000);
+    expect(badCursor.ok ? 'ok' : badCursor.error.code).toBe('BAD_CURSOR');
+  });
+
+  it('asks ingest for a source definition once per TTL, not on every read', async () => {
+    await snapshot('orders');
+    const lookups = sourceLookups.get('orders') ?? 0;
+    await Promise.all(Array.from({ length: 20 }, () => snapshot('orders')));
+    expect(sourceLookups.get('orders')).toBe(lookups);
+  });
+});

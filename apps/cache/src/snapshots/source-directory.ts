@@ -1,0 +1,69 @@
+// What the cache needs to know about a source (does it exist, its staleAfter), asked from
+// ingest's get-source RPC and kept in memory for a short while. Concurrent lookups of one
+// source share one request. When ingest does not answer, an expired answer is still used
+// (a source's definition rarely changes); with none, the read fails with a 503.
+import type { NatsConnection } from '@nats-io/transport-node';
+import { requestJson } from '@freshet/bus';
+import { RPC, getSourceReplySchema, rpcSubject, type SourceInfo } from '@freshet/contracts';
+import { HttpProblem, type Logger } from '@freshet/telemetry';
+
+export interface SourceDirectory {
+  get(tenant: string, source: string): Promise<SourceInfo>;
+}
+
+export interface SourceDirectoryOptions {
+  nc: NatsConnection;
+  prefix: string;
+  ttlMs: number;
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+  /** Entries kept at most; the oldest go first. */
+  maxEntries?: number;
+}
+
+export function createSourceDirectory(options: SourceDirectoryOptions): SourceDirectory {
+  const { nc, prefix, ttlMs, timeoutMs, logger, now = Date.now, maxEntries = 10_000 } = options;
+  const subject = rpcSubject(prefix, RPC.ingest.service, RPC.ingest.getSource);
+  const known = new Map<string, { info: SourceInfo; expiresAt: number }>();
+  const inFlight = new Map<string, Promise<SourceInfo>>();
+
+  const ask = async (id: string, tenant: string, source: string): Promise<SourceInfo> => {
+    let reply;
+    try {
+      reply = await requestJson(nc, subject, { tenant, source }, getSourceReplySchema, timeoutMs);
+    } catch (error) {
+      const cached = known.get(id);
+      if (cached) {
+        logger.warn({ err: error, tenant, source }, 'source directory (ingest) did not answer; using the last known definition');
+        return cached.info;
+      }
+      throw new HttpProblem(503, 'SOURCE_DIRECTORY_UNAVAILABLE', 'the source directory (ingest) did not answer; try again shortly', undefined, { cause: error });
+    }
+    if (!reply.ok) {
+      known.delete(id);
+      if (reply.error.code === 'SOURCE_NOT_FOUND') throw new HttpProblem(404, 'SOURCE_NOT_FOUND', reply.error.message);
+      throw new HttpProblem(502, reply.error.code, reply.error.message);
+    }
+    known.delete(id); // re-insert: Map order is the eviction order
+    known.set(id, { info: reply.source, expiresAt: now() + ttlMs });
+    if (known.size > maxEntries) {
+      const oldest = known.keys().next();
+      if (!oldest.done) known.delete(oldest.value);
+    }
+    return reply.source;
+  };
+
+  return {
+    get(tenant, source) {
+      const id = `${tenant}/${source}`;
+      const cached = known.get(id);
+      if (cached && cached.expiresAt > now()) return Promise.resolve(cached.info);
+      const pending = inFlight.get(id);
+      if (pending) return pending;
+      const request = ask(id, tenant, source).finally(() => inFlight.delete(id));
+      inFlight.set(id, request);
+      return request;
+    },
+  };
+}
