@@ -52,6 +52,19 @@ export async function probeNats(url: string): Promise<void> {
   }
 }
 
+/** MySQL/MariaDB, used only by the SQL-poll connector's tests. */
+export async function probeMysql(url: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection({ uri: url, connectTimeout: 2_000 });
+  try {
+    await connection.query('select 1');
+  } finally {
+    await connection.end();
+  }
+}
+
+export const TEST_MYSQL_URL = process.env['TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+
 export const PROBES: Record<ServiceName, (url: string) => Promise<void>> = {
   postgres: probePostgres,
   redis: probeRedis,
