@@ -16,7 +16,14 @@ export const cacheConfigSchema = z.object({
   CACHE_PROJECTION_ACK_WAIT_MS: positiveMs.default(30_000),
   /** How long a source definition (staleAfter) asked from ingest is reused. */
   CACHE_SOURCE_INFO_TTL_MS: positiveMs.default(30_000),
-  /** Deadline of internal NATS requests (ingest's get-source). */
+  /**
+   * Safety net of a revalidation's marker in Redis: a sync whose end the cache never hears
+   * of stops holding the source after this (the scheduler's stale-job resend is 15 min).
+   */
+  CACHE_REVALIDATE_TTL_MS: positiveMs.default(900_000),
+  /** After a revalidation failed, stale reads say `error` and ask for no new sync for this long. */
+  CACHE_REVALIDATE_RETRY_AFTER_MS: positiveMs.default(300_000),
+  /** Deadline of internal NATS requests (ingest's get-source, the scheduler's revalidate). */
   CACHE_RPC_TIMEOUT_MS: positiveMs.default(2_000),
 });
 export type CacheConfig = z.infer<typeof cacheConfigSchema>;

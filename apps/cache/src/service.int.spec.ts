@@ -309,16 +309,16 @@ describe('snapshot reads', () => {
     expect(await keys('&updatedSince=2024-05-02T00:00:00Z&updatedField=modified')).toEqual(['eu-2']);
   });
 
-  it('says fresh or stale by the source\'s staleAfter, and stale with no age when never synced', async () => {
+  it('says fresh or stale by the source\'s staleAfter (stale data starts a revalidation), and no age when never synced', async () => {
     const last = await publishAll([created('legacy', 'l1'), completed('legacy', new Date(Date.now() - 3_600_000).toISOString())]);
     const legacy = await reflected('legacy', last);
-    expect(legacy.meta).toMatchObject({ staleAfterMs: 1_000, state: 'stale', count: 1 });
+    expect(legacy.meta).toMatchObject({ staleAfterMs: 1_000, state: 'revalidating', count: 1 });
     expect(legacy.meta.ageMs).toBeGreaterThanOrEqual(3_600_000);
 
     const never = await snapshot('never');
     expect(never).toEqual({
       records: [],
-      meta: { seq: 0, lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000, state: 'stale', servedFrom: 'cache', count: 0 },
+      meta: { seq: 0, lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000, state: 'revalidating', servedFrom: 'cache', count: 0 },
     });
   });
 

@@ -1,12 +1,15 @@
 // Wires the cache: Redis (it owns the per-source projection there), the projection
-// consumer of the events stream, snapshot reads over HTTP and NATS, with an orderly stop:
-// stop answering, stop applying events (the in-flight one finishes), then drain the bus.
+// consumer of the events stream, snapshot reads over HTTP and NATS with stale-while-
+// revalidate, with an orderly stop: stop answering, let revalidation requests in flight
+// finish, stop applying events (the in-flight one finishes), then drain the bus.
+import { jetstream } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
 import { closeBus, connectBus, ensureStreams, topologyFromConfig } from '@freshet/bus';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
 import { startProjectionConsumer } from './projection/projection-consumer';
+import { createRevalidator } from './revalidation/revalidator';
 import { createSnapshotReader } from './snapshots/snapshot-reader';
 import { startSnapshotRpc } from './snapshots/snapshot-rpc-responder';
 import { createSourceDirectory } from './snapshots/source-directory';
@@ -26,6 +29,16 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
   const nc = await connectBus({ servers: config.NATS_URL, name: 'cache', logger });
   await ensureStreams(nc, topologyFromConfig(config), logger);
   const prefix = config.FRESHET_SUBJECT_PREFIX;
+  const revalidator = createRevalidator({
+    nc,
+    js: jetstream(nc),
+    redis,
+    prefix,
+    logger,
+    ttlMs: config.CACHE_REVALIDATE_TTL_MS,
+    retryAfterMs: config.CACHE_REVALIDATE_RETRY_AFTER_MS,
+    timeoutMs: config.CACHE_RPC_TIMEOUT_MS,
+  });
 
   const projection = await startProjectionConsumer({
     nc,
@@ -35,9 +48,10 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     stream: config.FRESHET_EVENTS_STREAM,
     durable: config.CACHE_PROJECTION_CONSUMER,
     ackWaitMs: config.CACHE_PROJECTION_ACK_WAIT_MS,
+    onJobEvent: (event, applied) => revalidator.onJobEvent(event, applied),
   });
   const directory = createSourceDirectory({ nc, prefix, ttlMs: config.CACHE_SOURCE_INFO_TTL_MS, timeoutMs: config.CACHE_RPC_TIMEOUT_MS, logger });
-  const snapshots = createSnapshotReader({ redis, directory, logger });
+  const snapshots = createSnapshotReader({ redis, directory, logger, revalidator });
   const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
 
   const app = await buildCacheApp({
@@ -53,6 +67,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     async stop() {
       await app.close();
       rpc.unsubscribe();
+      await revalidator.drain();
       await projection.stop();
       await closeBus(nc);
       redis.disconnect();

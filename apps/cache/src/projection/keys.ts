@@ -35,6 +35,15 @@ export function metaKey(tenant: string, source: string): string {
   return `${sourceKeyBase(tenant, source)}:meta`;
 }
 
+/**
+ * String with a TTL: present while a revalidation of the source is in flight. Holds
+ * `pending:<token>` from the claim until the scheduler answers, then the job id. Set only
+ * if absent, so one stale read across every replica asks for a sync.
+ */
+export function revalidationKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:revalidating`;
+}
+
 /** In the order the Lua scripts take them as KEYS[1..4]. */
 export function sourceKeys(tenant: string, source: string): SourceKeys {
   return {

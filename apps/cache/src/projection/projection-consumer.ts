@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { consumeDurable, ensureDurableConsumer, type ConsumerHandle, type HandlerResult } from '@freshet/bus';
-import { allEventsSubject, freshetEventSchema } from '@freshet/contracts';
+import { allEventsSubject, freshetEventSchema, type FreshetEvent } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import { isProjectedFamily, projectionOpFor } from './projection-op';
 import { applyProjectionOp } from './projection-store';
@@ -33,6 +33,11 @@ export interface ProjectionConsumerOptions {
   ackWaitMs: number;
   /** Called after each event that changed a view (metrics, later cache.written). */
   onApplied?: (event: { tenant: string; source: string; seq: number; type: string }) => void;
+  /**
+   * Called for every valid job event once the view reflects it (`applied`: just now),
+   * before the ack; a throw naks the event (stale-while-revalidate's status tracking).
+   */
+  onJobEvent?: (event: FreshetEvent, applied: boolean) => Promise<void>;
 }
 
 export async function startProjectionConsumer(options: ProjectionConsumerOptions): Promise<ConsumerHandle> {
@@ -62,10 +67,13 @@ export async function startProjectionConsumer(options: ProjectionConsumerOptions
       }
       const event = parsed.data;
       const op = projectionOpFor(event);
-      if (op === undefined) return { ack: true };
-      const { applied } = await applyProjectionOp(redis, event.tenant, event.source, ctx.streamSequence, op);
-      if (applied) options.onApplied?.({ tenant: event.tenant, source: event.source, seq: ctx.streamSequence, type: event.type });
-      else logger.debug({ seq: ctx.streamSequence, tenant: event.tenant, source: event.source }, 'event already reflected in the view; skipped');
+      let applied = false;
+      if (op !== undefined) {
+        applied = (await applyProjectionOp(redis, event.tenant, event.source, ctx.streamSequence, op)).applied;
+        if (applied) options.onApplied?.({ tenant: event.tenant, source: event.source, seq: ctx.streamSequence, type: event.type });
+        else logger.debug({ seq: ctx.streamSequence, tenant: event.tenant, source: event.source }, 'event already reflected in the view; skipped');
+      }
+      if (event.type.startsWith('job.')) await options.onJobEvent?.(event, applied);
       return { ack: true };
     },
   });

@@ -26,6 +26,7 @@ elseif op == 'delete' then
   redis.call('HDEL', KEYS[3], ARGV[3])
 elseif op == 'synced' then
   redis.call('HSET', KEYS[4], 'lastSyncedAt', ARGV[3])
+  redis.call('HDEL', KEYS[4], 'error', 'errorAt')
 else
   return redis.error_reply('unknown projection op ' .. tostring(op))
 end

@@ -1,5 +1,5 @@
 // How fresh a view is, from when it was last synced and the source's staleAfter. This
-// increment knows two states: `revalidating` and `error` arrive with stale-while-revalidate.
+// decides `fresh` or `stale`; the revalidator turns `stale` into `revalidating` or `error`.
 import type { FreshnessState } from '@freshet/contracts';
 
 export interface Freshness {

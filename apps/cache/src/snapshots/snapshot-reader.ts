@@ -10,22 +10,30 @@
 // Filters (prefix, updatedSince) apply within a page, so a page may hold fewer than
 // `limit` records, even none, and still have a `next`.
 import type { Redis } from 'ioredis';
-import { recordSchema, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
+import { recordSchema, type FreshnessState, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
 import { readProjectionPage, type RawPage } from '../projection/projection-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import { freshnessOf } from './freshness';
 import { isUpdatedAfter } from './record-filters';
 import type { SourceDirectory } from './source-directory';
+import type { Revalidator } from '../revalidation/revalidator';
+
+export interface SnapshotReadOptions {
+  /** A user waits for this read (the default): a revalidation it starts asks for priority 10. */
+  userWaiting?: boolean;
+}
 
 export interface SnapshotReader {
-  read(request: SnapshotRequest): Promise<SnapshotPage>;
+  read(request: SnapshotRequest, options?: SnapshotReadOptions): Promise<SnapshotPage>;
 }
 
 export interface SnapshotReaderOptions {
   redis: Redis;
   directory: SourceDirectory;
   logger: Logger;
+  /** Stale-while-revalidate: without it, stale data is reported `stale` and nothing more. */
+  revalidator?: Revalidator;
   now?: () => number;
 }
 
@@ -39,9 +47,9 @@ function parseRecord(json: string): UpstreamRecord | undefined {
 }
 
 export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotReader {
-  const { redis, directory, logger, now = Date.now } = options;
+  const { redis, directory, logger, revalidator, now = Date.now } = options;
   return {
-    async read(request) {
+    async read(request, readOptions = {}) {
       const { tenant, source, limit, prefix, updatedSince, updatedField } = request;
       const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
       const info = await directory.get(tenant, source);
@@ -69,7 +77,13 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
         records.push({ key: entry.key, record });
       }
       if (corrupt > 0) logger.warn({ tenant, source, corrupt }, 'left out unreadable records of the view');
-      const { ageMs, state } = freshnessOf(raw.meta.lastSyncedAt, info.staleAfterMs, now());
+      const freshness = freshnessOf(raw.meta.lastSyncedAt, info.staleAfterMs, now());
+      // Stale data is served at once; the revalidation it starts runs in the background.
+      const state: FreshnessState =
+        freshness.state === 'stale' && revalidator
+          ? await revalidator.onStaleRead(tenant, source, { userWaiting: readOptions.userWaiting ?? true })
+          : freshness.state;
+      const { ageMs } = freshness;
       return {
         records,
         ...(raw.lastKey === undefined ? {} : { next: encodeCursor({ seq: asOf, after: raw.lastKey }) }),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { contentCreatedSchema, contentDeletedSchema, contentUpdatedSchema } from './content-events';
 import { jobCompletedSchema, jobDeadSchema, jobFailedSchema, jobQueuedSchema, jobStartedSchema } from './job-events';
+import { sourceStatusSchema } from './source-events';
 
 export const freshetEventSchema = z.discriminatedUnion('type', [
   contentCreatedSchema,
@@ -12,6 +13,7 @@ export const freshetEventSchema = z.discriminatedUnion('type', [
   jobCompletedSchema,
   jobFailedSchema,
   jobDeadSchema,
+  sourceStatusSchema,
 ]);
 
 export type FreshetEvent = z.infer<typeof freshetEventSchema>;
