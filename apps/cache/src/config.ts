@@ -25,6 +25,10 @@ export const cacheConfigSchema = z.object({
   CACHE_REVALIDATE_RETRY_AFTER_MS: positiveMs.default(300_000),
   /** Deadline of internal NATS requests (ingest's get-source, the scheduler's revalidate). */
   CACHE_RPC_TIMEOUT_MS: positiveMs.default(2_000),
+  /** At most one cache.written per source per this interval (trailing edge, latest seq/count). */
+  CACHE_WRITTEN_INTERVAL_MS: positiveMs.default(1_000),
+  /** At most one metrics.updated per tenant per this interval (per replica). */
+  CACHE_METRICS_INTERVAL_MS: positiveMs.default(1_000),
 });
 export type CacheConfig = z.infer<typeof cacheConfigSchema>;
 

@@ -13,6 +13,9 @@ import { createRevalidator } from './revalidation/revalidator';
 import { createSnapshotReader } from './snapshots/snapshot-reader';
 import { startSnapshotRpc } from './snapshots/snapshot-rpc-responder';
 import { createSourceDirectory } from './snapshots/source-directory';
+import { createViewClearer } from './cache-events/clear-views';
+import { createReadMetrics } from './cache-events/read-metrics';
+import { createWrittenNotifier } from './cache-events/written-notifier';
 
 export interface RunningCache {
   url: string;
@@ -29,9 +32,12 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
   const nc = await connectBus({ servers: config.NATS_URL, name: 'cache', logger });
   await ensureStreams(nc, topologyFromConfig(config), logger);
   const prefix = config.FRESHET_SUBJECT_PREFIX;
+  const js = jetstream(nc);
+  const written = createWrittenNotifier({ js, redis, prefix, logger, intervalMs: config.CACHE_WRITTEN_INTERVAL_MS });
+  const readMetrics = createReadMetrics({ meter: metrics.meter, js, prefix, logger, intervalMs: config.CACHE_METRICS_INTERVAL_MS });
   const revalidator = createRevalidator({
     nc,
-    js: jetstream(nc),
+    js,
     redis,
     prefix,
     logger,
@@ -49,15 +55,19 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     durable: config.CACHE_PROJECTION_CONSUMER,
     ackWaitMs: config.CACHE_PROJECTION_ACK_WAIT_MS,
     onJobEvent: (event, applied) => revalidator.onJobEvent(event, applied),
+    onApplied: (event) => {
+      if (event.type.startsWith('content.')) written.changed(event.tenant, event.source);
+    },
   });
   const directory = createSourceDirectory({ nc, prefix, ttlMs: config.CACHE_SOURCE_INFO_TTL_MS, timeoutMs: config.CACHE_RPC_TIMEOUT_MS, logger });
-  const snapshots = createSnapshotReader({ redis, directory, logger, revalidator });
+  const snapshots = createSnapshotReader({ redis, directory, logger, revalidator, onRead: (tenant, read) => readMetrics.record(tenant, read) });
   const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
 
   const app = await buildCacheApp({
     logger,
     metrics,
     snapshots,
+    clearer: createViewClearer({ redis, js, prefix }),
     readiness: { redis: () => redis.ping(), nats: () => nc.flush() },
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -69,6 +79,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
       rpc.unsubscribe();
       await revalidator.drain();
       await projection.stop();
+      await Promise.all([written.stop(), readMetrics.stop()]);
       await closeBus(nc);
       redis.disconnect();
       await metrics.shutdown();

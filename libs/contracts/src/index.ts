@@ -7,6 +7,8 @@ export * from './events/envelope';
 export * from './events/content-events';
 export * from './events/job-events';
 export * from './events/source-events';
+export * from './events/cache-events';
+export * from './events/metrics-events';
 export * from './events/freshet-event';
 export * from './commands/sync-command';
 export * from './sources/source-definition';

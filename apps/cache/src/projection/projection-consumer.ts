@@ -31,7 +31,7 @@ export interface ProjectionConsumerOptions {
   stream: string;
   durable: string;
   ackWaitMs: number;
-  /** Called after each event that changed a view (metrics, later cache.written). */
+  /** Called after each event that changed a view (the service sends cache.written for content events). */
   onApplied?: (event: { tenant: string; source: string; seq: number; type: string }) => void;
   /**
    * Called for every valid job event once the view reflects it (`applied`: just now),

@@ -10,7 +10,7 @@
 // Filters (prefix, updatedSince) apply within a page, so a page may hold fewer than
 // `limit` records, even none, and still have a `next`.
 import type { Redis } from 'ioredis';
-import { recordSchema, type FreshnessState, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
+import { recordSchema, type FreshnessState, type ServedFrom, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
 import { readProjectionPage, type RawPage } from '../projection/projection-store';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -34,6 +34,8 @@ export interface SnapshotReaderOptions {
   logger: Logger;
   /** Stale-while-revalidate: without it, stale data is reported `stale` and nothing more. */
   revalidator?: Revalidator;
+  /** Told of every answered read: a hit when the view was synced or holds records (metrics). */
+  onRead?: (tenant: string, read: { hit: boolean; servedFrom: ServedFrom }) => void;
   now?: () => number;
 }
 
@@ -47,7 +49,7 @@ function parseRecord(json: string): UpstreamRecord | undefined {
 }
 
 export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotReader {
-  const { redis, directory, logger, revalidator, now = Date.now } = options;
+  const { redis, directory, logger, revalidator, onRead, now = Date.now } = options;
   return {
     async read(request, readOptions = {}) {
       const { tenant, source, limit, prefix, updatedSince, updatedField } = request;
@@ -84,6 +86,7 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
           ? await revalidator.onStaleRead(tenant, source, { userWaiting: readOptions.userWaiting ?? true })
           : freshness.state;
       const { ageMs } = freshness;
+      onRead?.(tenant, { hit: raw.meta.lastSyncedAt !== null || raw.meta.count > 0, servedFrom: 'cache' });
       return {
         records,
         ...(raw.lastKey === undefined ? {} : { next: encodeCursor({ seq: asOf, after: raw.lastKey }) }),

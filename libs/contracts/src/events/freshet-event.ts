@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { contentCreatedSchema, contentDeletedSchema, contentUpdatedSchema } from './content-events';
 import { jobCompletedSchema, jobDeadSchema, jobFailedSchema, jobQueuedSchema, jobStartedSchema } from './job-events';
 import { sourceStatusSchema } from './source-events';
+import { cacheClearedSchema, cacheWrittenSchema } from './cache-events';
+import { metricsUpdatedSchema } from './metrics-events';
 
 export const freshetEventSchema = z.discriminatedUnion('type', [
   contentCreatedSchema,
@@ -14,6 +16,9 @@ export const freshetEventSchema = z.discriminatedUnion('type', [
   jobFailedSchema,
   jobDeadSchema,
   sourceStatusSchema,
+  cacheWrittenSchema,
+  cacheClearedSchema,
+  metricsUpdatedSchema,
 ]);
 
 export type FreshetEvent = z.infer<typeof freshetEventSchema>;

@@ -1,0 +1,245 @@
+// cache.written, cache.cleared, metrics.updated and the read counters on the real servers:
+// a cache on a test stream and Redis prefix, a stand-in ingest answering get-source, and a
+// plain NATS subscription that sees every cache.* and metrics.* event published.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { busTopology, ensureStreams, publishEvent, respondJson } from '@freshet/bus';
+import {
+  RPC,
+  TENANT_SCOPE_SOURCE,
+  getSourceRequestSchema,
+  rpcSubject,
+  type CacheCleared,
+  type CacheWritten,
+  type FreshetEvent,
+  type MetricsUpdated,
+  type SnapshotPage,
+} from '@freshet/contracts';
+import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { loadCacheConfig } from '../config';
+import { startCache, type RunningCache } from '../service';
+
+const names = testNames('cacheevt');
+const HOUR = 3_600_000;
+const silent = pino({ level: 'silent' });
+let nc: NatsConnection;
+let js: JetStreamClient;
+let raw: Redis;
+let cache: RunningCache;
+const subscriptions: Subscription[] = [];
+const seen: FreshetEvent[] = [];
+
+const envelope = (tenant: string, source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant, source, time });
+const created = (tenant: string, source: string, key: string): FreshetEvent => ({
+  ...envelope(tenant, source),
+  type: 'content.created',
+  data: { key, hash: `h-${key}`, record: { key }, jobId: randomUUID() },
+});
+const completed = (tenant: string, source: string): FreshetEvent => ({
+  ...envelope(tenant, source),
+  type: 'job.completed',
+  data: {
+    jobId: randomUUID(),
+    attempt: 1,
+    notes: [],
+    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
+  },
+});
+const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
+const metaSeq = async (tenant: string, source: string) => Number(await raw.hget(`${names.redisKeyPrefix}src:{${tenant}}:${source}:meta`, 'seq'));
+/** Publishes records and a completion, and waits until the view reflects them. */
+const seed = async (tenant: string, source: string, records: number) => {
+  for (let i = 0; i < records; i += 1) await publish(created(tenant, source, `${source}-${i}`));
+  const last = await publish(completed(tenant, source));
+  await waitFor(async () => (await metaSeq(tenant, source)) >= last, { message: `${tenant}/${source} seeded` });
+};
+const snapshot = async (tenant: string, source: string): Promise<SnapshotPage> => {
+  const res = await fetch(`${cache.url}/internal/v1/snapshots/${tenant}/${source}`);
+  const body = (await res.json()) as SnapshotPage;
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return body;
+};
+const keysOf = async (pattern: string) => {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await raw.scan(cursor, 'MATCH', `${names.redisKeyPrefix}${pattern}`, 'COUNT', 500);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+};
+const eventsOf = <E extends FreshetEvent>(type: E['type'], tenant: string, source?: string) =>
+  seen.filter((e): e is E => e.type === type && e.tenant === tenant && (source === undefined || e.source === source));
+function counterValue(exposition: string, metric: string, labels: Record<string, string>): number {
+  let total = 0;
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== metric) continue;
+    const text = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => text.includes(`${k}="${v}"`))) total += Number(match[3]);
+  }
+  return total;
+}
+
+beforeAll(async () => {
+  nc = await connect({ servers: TEST_NATS_URL });
+  js = jetstream(nc);
+  raw = new Redis(TEST_REDIS_URL);
+  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: HOUR }), silent);
+  for (const family of ['cache', 'metrics']) {
+    const sub = nc.subscribe(`${names.subjectPrefix}.evt.*.*.${family}.>`);
+    subscriptions.push(sub);
+    void (async () => {
+      for await (const msg of sub) seen.push(msg.json<FreshetEvent>());
+    })();
+  }
+  subscriptions.push(
+    respondJson(
+      nc,
+      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
+      getSourceRequestSchema,
+      silent,
+      async ({ tenant, source }) => ({
+        ok: true,
+        source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs: HOUR, lastSyncedAt: null, recordCount: 0 },
+      }),
+      'ingest',
+    ),
+  );
+  cache = await startCache(
+    loadCacheConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      NATS_URL: TEST_NATS_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: names.redisKeyPrefix,
+      FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
+      FRESHET_EVENTS_STREAM: names.eventsStream,
+      FRESHET_COMMANDS_STREAM: names.commandsStream,
+      CACHE_RPC_TIMEOUT_MS: '200',
+    }),
+    silent,
+  );
+});
+
+afterAll(async () => {
+  await cache?.stop();
+  for (const sub of subscriptions) sub.unsubscribe();
+  await nc?.close();
+  await deleteStreams([names.eventsStream, names.commandsStream]);
+  if (raw) {
+    const keys = await keysOf('*');
+    if (keys.length > 0) await raw.del(...keys);
+    raw.disconnect();
+  }
+});
+
+describe('cache.written', () => {
+  it('coalesces a 1,000-record sync into a few events, the last with the final seq and count', async () => {
+    const started = Date.now();
+    let last = 0;
+    for (let from = 0; from < 1_000; from += 100) {
+      const seqs = await Promise.all(Array.from({ length: 100 }, (_, i) => publish(created('acme', 'bulk', `k-${from + i}`))));
+      last = Math.max(last, ...seqs);
+    }
+    const final = await waitFor(
+      () => eventsOf<CacheWritten>('cache.written', 'acme', 'bulk').find((e) => e.data.seq === last),
+      { message: 'cache.written with the final seq', timeoutMs: 30_000 },
+    );
+    expect(final?.data).toEqual({ seq: last, count: 1_000 });
+    const elapsedSeconds = (Date.now() - started) / 1_000;
+    const events = eventsOf<CacheWritten>('cache.written', 'acme', 'bulk');
+    // At most one per second of sync (plus the trailing one), never one per record.
+    expect(events.length).toBeLessThanOrEqual(Math.ceil(elapsedSeconds) + 1);
+    expect(events.map((e) => e.data.seq)).toEqual([...events.map((e) => e.data.seq)].sort((a, b) => a - b));
+    // Job events change no records: no cache.written for them.
+    await seed('acme', 'quiet', 0);
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(eventsOf('cache.written', 'acme', 'quiet')).toEqual([]);
+  });
+});
+
+describe('admin clear', () => {
+  it('clears a source: its keys are gone, cache.cleared is published and the next read shows an empty view', async () => {
+    await seed('acme', 'clr', 3);
+    await seed('acme', 'kept', 1);
+    expect((await snapshot('acme', 'clr')).records).toHaveLength(3);
+    const res = await fetch(`${cache.url}/internal/v1/snapshots/acme/clr?reason=bad%20data`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ scope: 'source', tenant: 'acme', source: 'clr' });
+    expect(await keysOf('src:{acme}:clr:*')).toEqual([]);
+    expect((await keysOf('src:{acme}:kept:*')).length).toBeGreaterThan(0);
+    const cleared = await waitFor(() => eventsOf<CacheCleared>('cache.cleared', 'acme', 'clr')[0], { message: 'cache.cleared' });
+    expect(cleared?.data).toEqual({ scope: 'source', reason: 'bad data' });
+    const page = await snapshot('acme', 'clr');
+    expect(page.records).toEqual([]);
+    expect(page.meta).toMatchObject({ seq: 0, count: 0, lastSyncedAt: null, servedFrom: 'cache' });
+    expect(['stale', 'revalidating']).toContain(page.meta.state);
+    expect((await snapshot('acme', 'kept')).records).toHaveLength(1);
+    // Later events rebuild it.
+    await seed('acme', 'clr', 1);
+    expect((await snapshot('acme', 'clr')).records.map((r) => r.key)).toEqual(['clr-0']);
+  });
+
+  it('clears a tenant with a SCAN over its keys only, and says so once for the tenant', async () => {
+    await seed('beta', 'b1', 2);
+    await seed('beta', 'b2', 2);
+    await seed('beta2', 'b1', 1);
+    const res = await fetch(`${cache.url}/internal/v1/snapshots/beta`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { keysDeleted: number };
+    expect(body).toMatchObject({ scope: 'tenant', tenant: 'beta' });
+    expect(body.keysDeleted).toBeGreaterThanOrEqual(8);
+    expect(await keysOf('src:{beta}:*')).toEqual([]);
+    expect((await keysOf('src:{beta2}:*')).length).toBeGreaterThan(0);
+    const cleared = await waitFor(() => eventsOf<CacheCleared>('cache.cleared', 'beta')[0], { message: 'cache.cleared' });
+    expect(cleared).toMatchObject({ source: TENANT_SCOPE_SOURCE, data: { scope: 'tenant', reason: 'admin clear' } });
+    for (const source of ['b1', 'b2']) expect((await snapshot('beta', source)).meta).toMatchObject({ seq: 0, count: 0, lastSyncedAt: null });
+    expect((await snapshot('beta2', 'b1')).records).toHaveLength(1);
+  });
+
+  it('rejects a bad tenant or source', async () => {
+    expect((await fetch(`${cache.url}/internal/v1/snapshots/a.b/x`, { method: 'DELETE' })).status).toBe(400);
+    expect((await fetch(`${cache.url}/internal/v1/snapshots/acme/x?reason=`, { method: 'DELETE' })).status).toBe(400);
+  });
+});
+
+describe('read metrics', () => {
+  it('counts hits and misses in /metrics and sends one metrics.updated per tenant for 50 reads within a second', async () => {
+    await seed('gamma', 'synced', 2);
+    const metricsText = async () => (await fetch(`${cache.url}/metrics`)).text();
+    const before = await metricsText();
+    await Promise.all([
+      ...Array.from({ length: 30 }, () => snapshot('gamma', 'synced')),
+      ...Array.from({ length: 20 }, () => snapshot('gamma', 'empty')),
+    ]);
+    const after = await metricsText();
+    for (const [result, n] of [['hit', 30], ['miss', 20]] as const) {
+      const labels = { result, served_from: 'cache' };
+      expect(counterValue(after, 'freshet_cache_reads_total', labels) - counterValue(before, 'freshet_cache_reads_total', labels)).toBe(n);
+    }
+    // Normally one event (50 reads well inside a second); on a loaded machine the reads
+    // may straddle a window, so check the totals and the throttle rather than the count.
+    const events = await waitFor(
+      () => {
+        const all = eventsOf<MetricsUpdated>('metrics.updated', 'gamma');
+        return all.reduce((n, e) => n + e.data.hits + e.data.misses, 0) >= 50 ? all : undefined;
+      },
+      { message: 'metrics.updated covering the 50 reads' },
+    );
+    expect(events.every((e) => e.source === TENANT_SCOPE_SOURCE)).toBe(true);
+    expect(events.reduce((n, e) => n + e.data.hits, 0)).toBe(30);
+    expect(events.reduce((n, e) => n + e.data.misses, 0)).toBe(20);
+    expect(events.reduce((n, e) => n + e.data.servedFrom.cache, 0)).toBe(50);
+    for (let i = 1; i < events.length; i += 1) {
+      // at most one per second per tenant
+      expect(Date.parse(events[i]!.data.window.from) - Date.parse(events[i - 1]!.data.window.from)).toBeGreaterThanOrEqual(950);
+    }
+    expect(events.length).toBeLessThanOrEqual(2);
+  });
+});
