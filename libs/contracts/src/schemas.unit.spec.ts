@@ -121,3 +121,10 @@ describe('credentials stay out of source configs', () => {
     expect(issues(connector({ headers: { 'Accept-Language': 'tr' }, query: { datasource: 'tranquility' } }))).toEqual([]);
   });
 });
+
+describe('reserved source ids', () => {
+  it("refuses a source id starting with '_' (tenant-wide events use them)", () => {
+    const result = sourceDefinitionSchema.safeParse({ tenant: 'acme', source: '_tenant', connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' } });
+    expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(["source: must not start with '_' (reserved)"]);
+  });
+});

@@ -11,7 +11,10 @@ export const tokenSchema = z
   .regex(TOKEN_PATTERN, "must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
 
 export const tenantIdSchema = tokenSchema.describe('tenant id');
-export const sourceIdSchema = tokenSchema.describe('source id');
+/** The source token of an event: a source id, or a reserved one such as `_tenant` for tenant-wide events. */
+export const eventSourceSchema = tokenSchema.describe('event source');
+/** Source ids starting with '_' are reserved for tenant-wide events (e.g. `_tenant`). */
+export const sourceIdSchema = tokenSchema.refine((id) => !id.startsWith('_'), "must not start with '_' (reserved)").describe('source id');
 export type TenantId = z.infer<typeof tenantIdSchema>;
 export type SourceId = z.infer<typeof sourceIdSchema>;
 

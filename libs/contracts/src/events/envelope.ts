@@ -1,6 +1,6 @@
 // The envelope every event carries, on the bus and in the store.
 import { z } from 'zod';
-import { sourceIdSchema, tenantIdSchema } from '../tokens';
+import { eventSourceSchema, tenantIdSchema } from '../tokens';
 
 /** W3C trace context, so one trace follows an event across HTTP and NATS hops. */
 export const traceContextSchema = z.object({
@@ -14,7 +14,7 @@ export const envelopeFields = {
   /** Stable unique id: the dedup key on JetStream (Nats-Msg-Id) and in every consumer. */
   id: z.uuid(),
   tenant: tenantIdSchema,
-  source: sourceIdSchema,
+  source: eventSourceSchema,
   /** When the fact happened (ISO 8601, UTC). */
   time: z.iso.datetime({ offset: true }),
   trace: traceContextSchema.optional(),
