@@ -75,6 +75,7 @@ import { nakDelayMs } from './nak-backoff';
 import { PullMux, type PullEnd } from './pull-mux';
 import type { PulledMessage } from './pulled-message';
 import { subjectsOverlap } from './subject-overlap';
+import { settleResult } from './settle-result';
 import { terminateMessage } from './terminate-message';
 
 export const DEFERRED_MESSAGES_METRIC = 'freshet_bus_deferred_messages_total';
@@ -258,18 +259,9 @@ export async function consumeByPriority<T>(options: ConsumeByPriorityOptions<T>)
   }
 
   function settle(msg: PulledMessage, result: HandlerResult, where: Record<string, unknown>): void {
-    if ('ack' in result) {
-      msg.ack();
-    } else if ('nak' in result) {
-      msg.nak(Math.max(0, Math.round(result.nak)));
-    } else if ('term' in result) {
-      log.warn({ ...where, reason: result.term }, 'handler terminated message');
-      terminateMessage(nc, msg, result.term);
-    } else {
-      const unexpected: never = result;
-      throw new TypeError(`handler returned ${JSON.stringify(unexpected)}, expected { ack: true } | { nak: ms } | { term: reason }`);
-    }
+    settleResult(nc, log, msg, result, where);
   }
+
 
   async function runHandler(state: TierState, msg: PulledMessage, data: T, where: Record<string, unknown>): Promise<void> {
     const ctx: PriorityMessageContext = {

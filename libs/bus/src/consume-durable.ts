@@ -13,6 +13,7 @@ import { decodeMessage } from './decode-message';
 import { API_CODES, isApiError } from './jetstream-api-errors';
 import { headersToRecord, type MessageHeaders } from './message-headers';
 import { nakDelayMs } from './nak-backoff';
+import { settleResult } from './settle-result';
 import { terminateMessage } from './terminate-message';
 import { watchConsumerStatus } from './consumer-status';
 import { BusConsumerNotFoundError, BusStreamNotFoundError } from './errors';
@@ -67,19 +68,7 @@ export async function consumeDurable<T>(options: ConsumeDurableOptions<T>): Prom
   const messages = await consumer.consume({ max_messages: batchSize });
   watchConsumerStatus(messages, log);
 
-  const settle = (msg: JsMsg, result: HandlerResult, where: Record<string, unknown>): void => {
-    if ('ack' in result) {
-      msg.ack();
-    } else if ('nak' in result) {
-      msg.nak(Math.max(0, Math.round(result.nak)));
-    } else if ('term' in result) {
-      log.warn({ ...where, reason: result.term }, 'handler terminated message');
-      terminateMessage(nc, msg, result.term);
-    } else {
-      const unexpected: never = result;
-      throw new TypeError(`handler returned ${JSON.stringify(unexpected)}, expected { ack: true } | { nak: ms } | { term: reason }`);
-    }
-  };
+  const settle = (msg: JsMsg, result: HandlerResult, where: Record<string, unknown>): void => settleResult(nc, log, msg, result, where);
 
   const handleOne = async (msg: JsMsg): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
