@@ -22,7 +22,9 @@ export async function withSourceLock<T>(db: Kysely<IngestDatabase>, tenant: stri
     try {
       return await fn();
     } finally {
-      await sql`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || ${key}, 0))`.execute(connection);
+      // An unlock that fails (the connection broke) must not hide the sync's own error;
+      // a broken session releases its advisory locks anyway.
+      await sql`select pg_advisory_unlock(hashtextextended(current_schema() || ':' || ${key}, 0))`.execute(connection).catch(() => undefined);
     }
   });
 }
