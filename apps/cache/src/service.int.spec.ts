@@ -18,7 +18,7 @@ import {
   type UpstreamRecord,
 } from '@freshet/contracts';
 import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
-import { loadCacheConfig } from './config';
+import { testCacheConfig } from './testing/test-config';
 import { startCache, type RunningCache } from './service';
 import { startProjectionConsumer } from './projection/projection-consumer';
 
@@ -35,18 +35,7 @@ const sourceLookups = new Map<string, number>();
 /** The stand-in ingest's sources and their staleAfterMs. */
 const sources: Record<string, number> = { orders: 3_600_000, legacy: 1_000, paged: 3_600_000, filtered: 3_600_000, never: 60_000, robust: 3_600_000 };
 
-const config = (overrides: Record<string, string> = {}) =>
-  loadCacheConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NATS_URL: TEST_NATS_URL,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: names.redisKeyPrefix,
-    FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
-    FRESHET_EVENTS_STREAM: names.eventsStream,
-    FRESHET_COMMANDS_STREAM: names.commandsStream,
-    ...overrides,
-  });
+const config = (overrides: Record<string, string> = {}) => testCacheConfig(names, overrides);
 
 const created = (source: string, key: string, record: UpstreamRecord = { key }): FreshetEvent => ({
   id: randomUUID(),

@@ -20,7 +20,7 @@ import {
   type SnapshotPage,
 } from '@freshet/contracts';
 import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
-import { loadCacheConfig } from '../config';
+import { testCacheConfig } from '../testing/test-config';
 import { startCache, type RunningCache } from '../service';
 
 const names = testNames('cacheevt');
@@ -112,17 +112,7 @@ beforeAll(async () => {
     ),
   );
   cache = await startCache(
-    loadCacheConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      NATS_URL: TEST_NATS_URL,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: names.redisKeyPrefix,
-      FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
-      FRESHET_EVENTS_STREAM: names.eventsStream,
-      FRESHET_COMMANDS_STREAM: names.commandsStream,
-      CACHE_RPC_TIMEOUT_MS: '200',
-    }),
+    testCacheConfig(names, { CACHE_RPC_TIMEOUT_MS: '200' }),
     silent,
   );
 });

@@ -19,7 +19,7 @@ import {
   type SourceStatus,
 } from '@freshet/contracts';
 import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
-import { loadCacheConfig } from '../config';
+import { testCacheConfig } from '../testing/test-config';
 import { startCache, type RunningCache } from '../service';
 
 const names = testNames('cacheswr');
@@ -37,17 +37,7 @@ let raw: Redis;
 let replicas: RunningCache[] = [];
 const subscriptions: Subscription[] = [];
 
-const config = () =>
-  loadCacheConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    NATS_URL: TEST_NATS_URL,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: names.redisKeyPrefix,
-    FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
-    FRESHET_EVENTS_STREAM: names.eventsStream,
-    FRESHET_COMMANDS_STREAM: names.commandsStream,
-  });
+const config = () => testCacheConfig(names);
 
 const envelope = (source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant: TENANT, source, time });
 const created = (source: string, key: string): FreshetEvent => ({
