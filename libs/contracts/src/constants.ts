@@ -12,7 +12,7 @@ export const DEFAULT_EVENTS_STREAM = 'FRESHET_EVENTS';
 export const DEFAULT_COMMANDS_STREAM = 'FRESHET_SYNC_COMMANDS';
 
 export const RPC = {
-  ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history', listSources: 'list-sources' },
+  ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history', listSources: 'list-sources', getRecords: 'get-records' },
   scheduler: { service: 'scheduler', revalidate: 'revalidate' },
   cache: { service: 'cache', snapshot: 'snapshot' },
 } as const;

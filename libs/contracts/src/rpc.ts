@@ -4,6 +4,7 @@ import { sourceIdSchema, tenantIdSchema } from './tokens';
 import { sourceInfoSchema } from './sources/source-definition';
 import { freshetEventSchema } from './events/freshet-event';
 import { prioritySchema, syncModeSchema } from './commands/sync-command';
+import { recordKeySchema, recordSchema } from './events/content-events';
 
 export const getSourceRequestSchema = z.object({ tenant: tenantIdSchema, source: sourceIdSchema });
 export type GetSourceRequest = z.infer<typeof getSourceRequestSchema>;
@@ -85,3 +86,35 @@ export const listSourcesReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: rpcErrorSchema }),
 ]);
 export type ListSourcesReply = z.infer<typeof listSourcesReplySchema>;
+
+/**
+ * A page of a source's current records straight from ingest's database, in byte order of
+ * their keys (the order the cache's Redis index uses): the cache's fallback when Redis
+ * cannot answer and its source for rebuilding a cold view.
+ */
+export const getRecordsRequestSchema = z
+  .object({
+    tenant: tenantIdSchema,
+    source: sourceIdSchema,
+    /** Keys after this one (exclusive, byte order): the `next` of the previous page. */
+    after: recordKeySchema.optional(),
+    /** Only keys starting with this. */
+    prefix: z.string().min(1).max(512).optional(),
+    limit: z.number().int().min(1).max(1000).default(1000),
+  })
+  .strict();
+export type GetRecordsRequest = z.infer<typeof getRecordsRequestSchema>;
+export type GetRecordsRequestInput = z.input<typeof getRecordsRequestSchema>;
+
+export const getRecordsReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    records: z.array(z.object({ key: recordKeySchema, record: recordSchema })),
+    /** Pass as `after` for the next page; absent on the last one. */
+    next: recordKeySchema.optional(),
+    /** The source's last completed sync, read in the same transaction as the page. */
+    lastSyncedAt: z.iso.datetime({ offset: true }).nullable(),
+  }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type GetRecordsReply = z.infer<typeof getRecordsReplySchema>;
