@@ -27,6 +27,10 @@ export const cacheConfigSchema = z.object({
   CACHE_RPC_TIMEOUT_MS: positiveMs.default(2_000),
   /** At most one cache.written per source per this interval (trailing edge, latest seq/count). */
   CACHE_WRITTEN_INTERVAL_MS: positiveMs.default(1_000),
+  /** Safety net of a view rebuild's claim: a rebuild whose replica died stops holding the source after this. */
+  CACHE_REBUILD_CLAIM_TTL_MS: positiveMs.default(300_000),
+  /** How often the projection reads the views' generation again (after a Redis flush, views it makes are cold until then). */
+  CACHE_GENERATION_REFRESH_MS: positiveMs.default(1_000),
   /** At most one metrics.updated per tenant per this interval (per replica). */
   CACHE_METRICS_INTERVAL_MS: positiveMs.default(1_000),
 });

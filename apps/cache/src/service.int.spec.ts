@@ -21,6 +21,10 @@ import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from
 import { testCacheConfig } from './testing/test-config';
 import { startCache, type RunningCache } from './service';
 import { startProjectionConsumer } from './projection/projection-consumer';
+import { trackGeneration } from './projection/generation';
+import { decodeCursor, encodeCursor } from './snapshots/cursor';
+import { readStreamPosition } from './projection/stream-epoch';
+import { metrics as otelMetrics } from '@opentelemetry/api';
 
 const names = testNames('cachesvc');
 const TENANT = 'acme';
@@ -182,7 +186,7 @@ describe('cache projection', () => {
       o1: JSON.stringify({ id: 1, total: 10 }),
       o2: JSON.stringify({ id: 2, total: 25 }),
     });
-    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{${TENANT}}:orders:meta`)).toEqual({ seq: String(last), count: '2', lastSyncedAt: syncedAt });
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{${TENANT}}:orders:meta`)).toMatchObject({ seq: String(last), count: '2', lastSyncedAt: syncedAt });
   });
 
   it('acks events of other families and terminates malformed content events without touching the view', async () => {
@@ -203,9 +207,18 @@ describe('cache projection', () => {
     const before = await Promise.all(['orders', 'robust'].map((s) => snapshot(s)));
     const redis = new Redis(TEST_REDIS_URL, { keyPrefix: names.redisKeyPrefix });
     const applied: number[] = [];
+    const generation = trackGeneration({
+      redis,
+      epoch: (await readStreamPosition(await jetstreamManager(nc), names.eventsStream)).epoch,
+      trustNewAtStart: false,
+      refreshMs: 60_000,
+      onError: () => {},
+    });
     const replay = await startProjectionConsumer({
       nc,
       redis,
+      generation,
+      meter: otelMetrics.getMeter('test'),
       logger: silent,
       prefix: names.subjectPrefix,
       stream: names.eventsStream,
@@ -217,6 +230,7 @@ describe('cache projection', () => {
       await caughtUp('cache-replay');
     } finally {
       await replay.stop();
+      generation.stop();
       redis.disconnect();
     }
     expect(applied).toEqual([]);
@@ -307,7 +321,7 @@ describe('snapshot reads', () => {
     const never = await snapshot('never');
     expect(never).toEqual({
       records: [],
-      meta: { seq: 0, lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000, state: 'revalidating', servedFrom: 'cache', count: 0 },
+      meta: { seq: 0, epoch: never.meta.epoch, lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000, state: 'revalidating', servedFrom: 'cache', count: 0 },
     });
   });
 
@@ -326,11 +340,16 @@ describe('snapshot reads', () => {
     expect((await http(`/internal/v1/snapshots/a.b/orders`)).status).toBe(400);
   });
 
-  it('refuses a cursor from a view that was reset since its first page', async () => {
-    const cursor = Buffer.from(JSON.stringify([1_000_000, 'item-00'])).toString('base64url');
-    const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/paged?cursor=${cursor}`);
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('SNAPSHOT_RESET');
+  it('refuses a cursor from a view rebuilt, or a stream recreated, since its first page', async () => {
+    const first = await snapshot('paged', '?limit=5');
+    expect(first.meta.epoch).toMatch(/^[A-Za-z0-9_-]+$/);
+    const cursor = decodeCursor(first.next ?? '');
+    expect(cursor).toMatchObject({ origin: 'cache', epoch: first.meta.epoch, seq: first.meta.seq });
+    for (const changed of [{ ...cursor, incarnation: 'another-build' }, { ...cursor, seq: 1_000_000 }, { ...cursor, epoch: 'old-stream' }]) {
+      const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/paged?cursor=${encodeCursor(changed)}`);
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('SNAPSHOT_RESET');
+    }
   });
 
   it('answers the same over NATS request/reply', async () => {

@@ -2,13 +2,18 @@
 // consumer of the events stream, snapshot reads over HTTP and NATS with stale-while-
 // revalidate, with an orderly stop: stop answering, let revalidation requests in flight
 // finish, stop applying events (the in-flight one finishes), then drain the bus.
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
-import { closeBus, connectBus, ensureStreams, topologyFromConfig } from '@freshet/bus';
-import { createServiceMetrics, type Logger } from '@freshet/telemetry';
+import { closeBus, connectBus, ensureStreams, streamLastSequence, topologyFromConfig } from '@freshet/bus';
+import { createServiceMetrics, HttpProblem, type Logger } from '@freshet/telemetry';
 import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
-import { startProjectionConsumer } from './projection/projection-consumer';
+import { consumerStartsAtStreamStart, startProjectionConsumer } from './projection/projection-consumer';
+import { trackGeneration } from './projection/generation';
+import { readStreamPosition } from './projection/stream-epoch';
+import { createViewRebuilder } from './rebuild/view-rebuilder';
+import { createDatabaseRecords } from './snapshots/database-records';
+import { createRedisSourceInfoStore } from './snapshots/source-info-store';
 import { createRevalidator } from './revalidation/revalidator';
 import { createSnapshotReader } from './snapshots/snapshot-reader';
 import { startSnapshotRpc } from './snapshots/snapshot-rpc-responder';
@@ -32,7 +37,24 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
   const nc = await connectBus({ servers: config.NATS_URL, name: 'cache', logger });
   await ensureStreams(nc, topologyFromConfig(config), logger);
   const prefix = config.FRESHET_SUBJECT_PREFIX;
+  const stream = config.FRESHET_EVENTS_STREAM;
   const js = jetstream(nc);
+  const position = await readStreamPosition(await jetstreamManager(nc, { checkAPI: false }), stream);
+  const generation = trackGeneration({
+    redis,
+    epoch: position.epoch,
+    trustNewAtStart: await consumerStartsAtStreamStart(nc, stream, config.CACHE_PROJECTION_CONSUMER, position),
+    refreshMs: config.CACHE_GENERATION_REFRESH_MS,
+    onError: (error) => logger.warn({ err: error }, 'could not read the views generation'),
+  });
+  const directory = createSourceDirectory({
+    nc,
+    prefix,
+    ttlMs: config.CACHE_SOURCE_INFO_TTL_MS,
+    timeoutMs: config.CACHE_RPC_TIMEOUT_MS,
+    logger,
+    store: createRedisSourceInfoStore(redis),
+  });
   const written = createWrittenNotifier({ js, redis, prefix, logger, intervalMs: config.CACHE_WRITTEN_INTERVAL_MS });
   const readMetrics = createReadMetrics({ meter: metrics.meter, js, prefix, logger, intervalMs: config.CACHE_METRICS_INTERVAL_MS });
   const revalidator = createRevalidator({
@@ -51,16 +73,45 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     redis,
     logger,
     prefix,
-    stream: config.FRESHET_EVENTS_STREAM,
+    stream,
     durable: config.CACHE_PROJECTION_CONSUMER,
     ackWaitMs: config.CACHE_PROJECTION_ACK_WAIT_MS,
+    generation,
+    meter: metrics.meter,
+    isUnknownSource: async (tenant, source) =>
+      directory.get(tenant, source).then(
+        () => false,
+        (error: unknown) => error instanceof HttpProblem && error.statusCode === 404,
+      ),
     onJobEvent: (event, applied) => revalidator.onJobEvent(event, applied),
     onApplied: (event) => {
       if (event.type.startsWith('content.')) written.changed(event.tenant, event.source);
     },
   });
-  const directory = createSourceDirectory({ nc, prefix, ttlMs: config.CACHE_SOURCE_INFO_TTL_MS, timeoutMs: config.CACHE_RPC_TIMEOUT_MS, logger });
-  const snapshots = createSnapshotReader({ redis, directory, logger, revalidator, onRead: (tenant, read) => readMetrics.record(tenant, read) });
+  const streamLastSeq = () => streamLastSequence(nc, stream);
+  const database = createDatabaseRecords({ nc, prefix, timeoutMs: config.CACHE_RPC_TIMEOUT_MS });
+  const rebuilder = createViewRebuilder({
+    redis,
+    records: database,
+    streamLastSeq,
+    logger,
+    meter: metrics.meter,
+    claimTtlMs: config.CACHE_REBUILD_CLAIM_TTL_MS,
+    onRebuilt: (tenant, source) => written.changed(tenant, source),
+  });
+  const snapshots = createSnapshotReader({
+    redis,
+    directory,
+    logger,
+    meter: metrics.meter,
+    epoch: position.epoch,
+    generation,
+    database,
+    rebuilder,
+    streamLastSeq,
+    revalidator,
+    onRead: (tenant, read) => readMetrics.record(tenant, read),
+  });
   const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
 
   const app = await buildCacheApp({
@@ -77,8 +128,9 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     async stop() {
       await app.close();
       rpc.unsubscribe();
-      await revalidator.drain();
+      await Promise.all([revalidator.drain(), rebuilder.drain()]);
       await projection.stop();
+      generation.stop();
       await Promise.all([written.stop(), readMetrics.stop()]);
       await closeBus(nc);
       redis.disconnect();

@@ -39,6 +39,7 @@ export {
 } from './priority-consumers';
 export { consumeOrdered, type ConsumeOrderedOptions, type OrderedMessageMeta } from './consume-ordered';
 export type { ConsumerHandle } from './consume-loop';
+export { API_CODES, isApiError } from './jetstream-api-errors';
 export { streamLastSequence, streamState } from './stream-last-sequence';
 export type { MessageHeaders } from './message-headers';
 export { nakDelayMs, NAK_BASE_DELAY_MS, NAK_MAX_DELAY_MS } from './nak-backoff';

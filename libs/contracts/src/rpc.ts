@@ -114,6 +114,8 @@ export const getRecordsReplySchema = z.discriminatedUnion('ok', [
     next: recordKeySchema.optional(),
     /** The source's last completed sync, read in the same transaction as the page. */
     lastSyncedAt: z.iso.datetime({ offset: true }).nullable(),
+    /** How many records the source has (all of them, whatever the page and prefix), in the same transaction. */
+    count: z.number().int().nonnegative(),
   }),
   z.object({ ok: z.literal(false), error: rpcErrorSchema }),
 ]);

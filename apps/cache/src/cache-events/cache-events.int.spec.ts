@@ -1,5 +1,6 @@
 // cache.written, cache.cleared, metrics.updated and the read counters on the real servers:
-// a cache on a test stream and Redis prefix, a stand-in ingest answering get-source, and a
+// a cache on a test stream and Redis prefix, a stand-in ingest answering get-source and
+// get-records (from what the test seeded, as ingest's database would hold it), and a
 // plain NATS subscription that sees every cache.* and metrics.* event published.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { busTopology, ensureStreams, publishEvent, respondJson } from '@freshet/
 import {
   RPC,
   TENANT_SCOPE_SOURCE,
+  getRecordsRequestSchema,
   getSourceRequestSchema,
   rpcSubject,
   type CacheCleared,
@@ -32,6 +34,14 @@ let raw: Redis;
 let cache: RunningCache;
 const subscriptions: Subscription[] = [];
 const seen: FreshetEvent[] = [];
+/** What the stand-in ingest's database holds: records by source, and when each was synced. */
+const database = new Map<string, { records: Map<string, { key: string }>; lastSyncedAt: string | null }>();
+const tableOf = (tenant: string, source: string) => {
+  const id = `${tenant}/${source}`;
+  const table = database.get(id) ?? { records: new Map(), lastSyncedAt: null };
+  database.set(id, table);
+  return table;
+};
 
 const envelope = (tenant: string, source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant, source, time });
 const created = (tenant: string, source: string, key: string): FreshetEvent => ({
@@ -53,8 +63,15 @@ const publish = async (event: FreshetEvent) => (await publishEvent(js, names.sub
 const metaSeq = async (tenant: string, source: string) => Number(await raw.hget(`${names.redisKeyPrefix}src:{${tenant}}:${source}:meta`, 'seq'));
 /** Publishes records and a completion, and waits until the view reflects them. */
 const seed = async (tenant: string, source: string, records: number) => {
-  for (let i = 0; i < records; i += 1) await publish(created(tenant, source, `${source}-${i}`));
-  const last = await publish(completed(tenant, source));
+  const table = tableOf(tenant, source);
+  for (let i = 0; i < records; i += 1) {
+    const event = created(tenant, source, `${source}-${i}`);
+    table.records.set(`${source}-${i}`, { key: `${source}-${i}` }); // committed before it is published
+    await publish(event);
+  }
+  const done = completed(tenant, source);
+  table.lastSyncedAt = done.time;
+  const last = await publish(done);
   await waitFor(async () => (await metaSeq(tenant, source)) >= last, { message: `${tenant}/${source} seeded` });
 };
 const snapshot = async (tenant: string, source: string): Promise<SnapshotPage> => {
@@ -110,6 +127,25 @@ beforeAll(async () => {
       }),
       'ingest',
     ),
+    respondJson(
+      nc,
+      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getRecords),
+      getRecordsRequestSchema,
+      silent,
+      async ({ tenant, source, after, limit }) => {
+        const table = tableOf(tenant, source);
+        const keys = [...table.records.keys()].sort().filter((k) => after === undefined || k > after);
+        const page = keys.slice(0, limit);
+        return {
+          ok: true,
+          records: page.map((key) => ({ key, record: table.records.get(key) ?? {} })),
+          ...(keys.length > limit ? { next: page.at(-1) } : {}),
+          lastSyncedAt: table.lastSyncedAt,
+          count: table.records.size,
+        };
+      },
+      'ingest',
+    ),
   );
   cache = await startCache(
     testCacheConfig(names, { CACHE_RPC_TIMEOUT_MS: '200' }),
@@ -155,25 +191,34 @@ describe('cache.written', () => {
 });
 
 describe('admin clear', () => {
-  it('clears a source: its keys are gone, cache.cleared is published and the next read shows an empty view', async () => {
+  it('clears a source: its view is gone, cache.cleared is published, reads use the database until it is rebuilt', async () => {
     await seed('acme', 'clr', 3);
     await seed('acme', 'kept', 1);
     expect((await snapshot('acme', 'clr')).records).toHaveLength(3);
     const res = await fetch(`${cache.url}/internal/v1/snapshots/acme/clr?reason=bad%20data`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ scope: 'source', tenant: 'acme', source: 'clr' });
-    expect(await keysOf('src:{acme}:clr:*')).toEqual([]);
+    // Only the tombstone of its meta is left (and the source's definition): the view is partial.
+    expect(await raw.hgetall(`${names.redisKeyPrefix}src:{acme}:clr:meta`)).toEqual({ generation: 'cleared' });
+    expect((await keysOf('src:{acme}:clr:*')).sort()).toEqual([`${names.redisKeyPrefix}src:{acme}:clr:info`, `${names.redisKeyPrefix}src:{acme}:clr:meta`]);
     expect((await keysOf('src:{acme}:kept:*')).length).toBeGreaterThan(0);
     const cleared = await waitFor(() => eventsOf<CacheCleared>('cache.cleared', 'acme', 'clr')[0], { message: 'cache.cleared' });
     expect(cleared?.data).toEqual({ scope: 'source', reason: 'bad data' });
-    const page = await snapshot('acme', 'clr');
-    expect(page.records).toEqual([]);
-    expect(page.meta).toMatchObject({ seq: 0, count: 0, lastSyncedAt: null, servedFrom: 'cache' });
-    expect(['stale', 'revalidating']).toContain(page.meta.state);
+    // The next read is answered from the database, whole, and starts the rebuild.
+    const fromDatabase = await snapshot('acme', 'clr');
+    expect(fromDatabase.records.map((r) => r.key)).toEqual(['clr-0', 'clr-1', 'clr-2']);
+    expect(fromDatabase.meta).toMatchObject({ servedFrom: 'database', count: 3, state: 'fresh' });
+    const rebuilt = await waitFor(async () => {
+      const page = await snapshot('acme', 'clr');
+      return page.meta.servedFrom === 'cache' ? page : undefined;
+    }, { message: 'view rebuilt' });
+    expect(rebuilt?.records.map((r) => r.key)).toEqual(['clr-0', 'clr-1', 'clr-2']);
+    expect(rebuilt?.meta).toMatchObject({ count: 3, state: 'fresh' });
+    expect(rebuilt?.meta.seq).toBeGreaterThanOrEqual(fromDatabase.meta.seq);
     expect((await snapshot('acme', 'kept')).records).toHaveLength(1);
-    // Later events rebuild it.
-    await seed('acme', 'clr', 1);
-    expect((await snapshot('acme', 'clr')).records.map((r) => r.key)).toEqual(['clr-0']);
+    // Later events go on from there.
+    await publish(created('acme', 'clr', 'clr-9'));
+    await waitFor(async () => (await snapshot('acme', 'clr')).records.length === 4, { message: 'event after the rebuild applied' });
   });
 
   it('clears a tenant with a SCAN over its keys only, and says so once for the tenant', async () => {
@@ -185,11 +230,12 @@ describe('admin clear', () => {
     const body = (await res.json()) as { keysDeleted: number };
     expect(body).toMatchObject({ scope: 'tenant', tenant: 'beta' });
     expect(body.keysDeleted).toBeGreaterThanOrEqual(8);
-    expect(await keysOf('src:{beta}:*')).toEqual([]);
+    // Every view's meta is left as a tombstone, nothing else.
+    expect((await keysOf('src:{beta}:*')).sort()).toEqual([`${names.redisKeyPrefix}src:{beta}:b1:meta`, `${names.redisKeyPrefix}src:{beta}:b2:meta`]);
     expect((await keysOf('src:{beta2}:*')).length).toBeGreaterThan(0);
     const cleared = await waitFor(() => eventsOf<CacheCleared>('cache.cleared', 'beta')[0], { message: 'cache.cleared' });
     expect(cleared).toMatchObject({ source: TENANT_SCOPE_SOURCE, data: { scope: 'tenant', reason: 'admin clear' } });
-    for (const source of ['b1', 'b2']) expect((await snapshot('beta', source)).meta).toMatchObject({ seq: 0, count: 0, lastSyncedAt: null });
+    for (const source of ['b1', 'b2']) expect((await snapshot('beta', source)).meta).toMatchObject({ servedFrom: 'database', count: 2 });
     expect((await snapshot('beta2', 'b1')).records).toHaveLength(1);
   });
 

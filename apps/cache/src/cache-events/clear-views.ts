@@ -1,13 +1,17 @@
 // Admin clear of a source's view, or of every view of a tenant, followed by cache.cleared.
-// A cleared view is rebuilt only by later events (rebuild from the event store is a later
-// increment): reads answer honestly with an empty view, never synced, state stale/revalidating.
+// A cleared view keeps one field: its meta says `generation: cleared`, so it is partial —
+// the projection does not take it for a new, complete view — and the next read is served
+// from the database while the view is rebuilt from it.
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
 import { publishEvent } from '@freshet/bus';
 import { TENANT_SCOPE_SOURCE } from '@freshet/contracts';
 import { HttpProblem } from '@freshet/telemetry';
-import { revalidationKey, sourceKeyBase, sourceKeyList, sourceKeys } from '../projection/keys';
+import { rebuildClaimKey, rebuildSeenKey, revalidationKey, sourceKeyBase, sourceKeyList, sourceKeys } from '../projection/keys';
+
+/** What a cleared view's meta holds: no generation's id, so the view is partial until rebuilt. */
+export const CLEARED = 'cleared';
 
 export interface ClearResult {
   scope: 'source' | 'tenant';
@@ -45,7 +49,17 @@ export function createViewClearer(options: { redis: Redis; js: JetStreamClient; 
 
   return {
     async clearSource(tenant, source, reason) {
-      const keysDeleted = await inRedis(() => redis.del(...sourceKeyList(sourceKeys(tenant, source)), revalidationKey(tenant, source)));
+      const keys = sourceKeys(tenant, source);
+      const keysDeleted = await inRedis(async () => {
+        const replies = await redis
+          .multi()
+          .del(...sourceKeyList(keys), revalidationKey(tenant, source), rebuildClaimKey(tenant, source), rebuildSeenKey(tenant, source))
+          .hset(keys.meta, 'generation', CLEARED)
+          .exec();
+        const [error, deleted] = replies?.[0] ?? [new Error('transaction discarded'), 0];
+        if (error) throw error;
+        return deleted as number;
+      });
       await published(tenant, source, 'source', reason);
       return { scope: 'source', tenant, source, keysDeleted };
     },
@@ -58,7 +72,15 @@ export function createViewClearer(options: { redis: Redis; js: JetStreamClient; 
         let deleted = 0;
         do {
           const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-          if (keys.length > 0) deleted += await redis.del(...keys.map((k) => k.slice(keyPrefix.length)));
+          if (keys.length > 0) {
+            const names = keys.map((k) => k.slice(keyPrefix.length));
+            const transaction = redis.multi().del(...names);
+            for (const meta of names.filter((name) => name.endsWith(':meta'))) transaction.hset(meta, 'generation', CLEARED);
+            const replies = await transaction.exec();
+            const [error, count] = replies?.[0] ?? [new Error('transaction discarded'), 0];
+            if (error) throw error;
+            deleted += count as number;
+          }
           cursor = next;
         } while (cursor !== '0');
         return deleted;

@@ -57,3 +57,29 @@ export function sourceKeys(tenant: string, source: string): SourceKeys {
 export function sourceKeyList(keys: SourceKeys): [string, string, string, string] {
   return [keys.records, keys.index, keys.versions, keys.meta];
 }
+
+/**
+ * String with a TTL: present while a rebuild of the source's view from the database runs
+ * (holds the rebuild's token), so one rebuild runs per source across every replica.
+ */
+export function rebuildClaimKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:rebuilding`;
+}
+
+/** Set: the record keys a running rebuild has written from the database (what it did not see was deleted). */
+export function rebuildSeenKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:rebuild-seen`;
+}
+
+/** String: the source's definition as ingest last described it, for reads while ingest cannot answer. */
+export function sourceInfoKey(tenant: string, source: string): string {
+  return `${sourceKeyBase(tenant, source)}:info`;
+}
+
+/**
+ * Hash `{id, epoch, trustNew}`: the generation of the views in this Redis. A view is
+ * complete only when its meta carries the current generation's id; the key vanishes with
+ * a flushed Redis, and a new generation (a new id) makes every older view cold. Outside
+ * any tenant's hash slot: read with its own command, never inside a view's script.
+ */
+export const GENERATION_KEY = 'views:generation';

@@ -1,21 +1,38 @@
 // The Redis side of the projection: apply one event to a source's view, and read a page
 // of it together with the sequence it reflects. Both are single Lua scripts, so each is
-// atomic: an event is applied only when its stream sequence is above the view's `seq`
-// (applying it again, or an older one, changes nothing), and a page's records and `seq`
-// always belong together.
+// atomic: an event is applied only when its stream sequence is above what the view (or,
+// in a partial view, the record) already reflects — applying it again, or an older one,
+// changes nothing — and a page's records, `seq` and generation always belong together.
 import type { Redis } from 'ioredis';
 import { sourceKeyList, sourceKeys } from './keys';
 import { luaScript, runScript } from './lua';
 import type { ProjectionOp } from './projection-op';
 import { lexRange } from './lex-range';
 
-// KEYS: records, index, versions, meta. ARGV: seq, op, key|time, json.
+// KEYS: records, index, versions, meta. ARGV: seq, op, key|time, json, generation, trustNew.
+//
+// A complete view (its meta carries the consumer's generation) applies an event only when
+// it is above the view's `seq`. Any other view is partial (cold, cleared, being rebuilt):
+// events are applied record by record, each only above that record's own version, and a
+// delete leaves its version behind as a tombstone, so a rebuild writing older database
+// state never resurrects or rolls back what an event already changed. A view created from
+// nothing is complete when the generation trusts new views (see generation.ts).
 const APPLY = luaScript(
   `
 local seq = tonumber(ARGV[1])
-local current = tonumber(redis.call('HGET', KEYS[4], 'seq') or '0')
-if seq <= current then return 0 end
 local op = ARGV[2]
+if redis.call('EXISTS', KEYS[4]) == 0 and ARGV[6] == '1' then
+  redis.call('HSET', KEYS[4], 'generation', ARGV[5])
+end
+local complete = redis.call('HGET', KEYS[4], 'generation') == ARGV[5]
+local current = tonumber(redis.call('HGET', KEYS[4], 'seq') or '0') or 0
+if complete then
+  if seq <= current then return 0 end
+elseif op == 'synced' then
+  if seq <= (tonumber(redis.call('HGET', KEYS[4], 'syncedSeq') or '0') or 0) then return 0 end
+elseif seq <= (tonumber(redis.call('HGET', KEYS[3], ARGV[3]) or '0') or 0) then
+  return 0
+end
 if op == 'put' then
   redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
   redis.call('ZADD', KEYS[2], 0, ARGV[3])
@@ -23,24 +40,25 @@ if op == 'put' then
 elseif op == 'delete' then
   redis.call('HDEL', KEYS[1], ARGV[3])
   redis.call('ZREM', KEYS[2], ARGV[3])
-  redis.call('HDEL', KEYS[3], ARGV[3])
+  if complete then redis.call('HDEL', KEYS[3], ARGV[3]) else redis.call('HSET', KEYS[3], ARGV[3], ARGV[1]) end
 elseif op == 'synced' then
-  redis.call('HSET', KEYS[4], 'lastSyncedAt', ARGV[3])
+  redis.call('HSET', KEYS[4], 'lastSyncedAt', ARGV[3], 'syncedSeq', ARGV[1])
   redis.call('HDEL', KEYS[4], 'error', 'errorAt')
 else
   return redis.error_reply('unknown projection op ' .. tostring(op))
 end
-redis.call('HSET', KEYS[4], 'seq', ARGV[1], 'count', redis.call('HLEN', KEYS[1]))
+if seq > current then redis.call('HSET', KEYS[4], 'seq', ARGV[1]) end
+redis.call('HSET', KEYS[4], 'count', redis.call('HLEN', KEYS[1]))
 return 1
 `,
   4,
 );
 
 // KEYS: records, index, versions, meta. ARGV: min, max (ZRANGEBYLEX bounds), limit.
-// Returns {seq, lastSyncedAt, count, hasMore, keys, records, versions}.
+// Returns {seq, lastSyncedAt, count, hasMore, keys, records, versions, generation, incarnation}.
 const READ_PAGE = luaScript(
   `
-local meta = redis.call('HMGET', KEYS[4], 'seq', 'lastSyncedAt', 'count')
+local meta = redis.call('HMGET', KEYS[4], 'seq', 'lastSyncedAt', 'count', 'generation', 'incarnation')
 local limit = tonumber(ARGV[3])
 local keys = redis.call('ZRANGEBYLEX', KEYS[2], ARGV[1], ARGV[2], 'LIMIT', 0, limit + 1)
 local hasMore = 0
@@ -53,7 +71,7 @@ if #keys > 0 then
   records = redis.call('HMGET', KEYS[1], unpack(keys))
   versions = redis.call('HMGET', KEYS[3], unpack(keys))
 end
-return {meta[1] or '0', meta[2] or '', meta[3] or '0', hasMore, keys, records, versions}
+return {meta[1] or '0', meta[2] or '', meta[3] or '0', hasMore, keys, records, versions, meta[4] or '', meta[5] or ''}
 `,
   4,
 );
@@ -62,9 +80,22 @@ export interface ApplyResult {
   applied: boolean;
 }
 
-export async function applyProjectionOp(redis: Redis, tenant: string, source: string, seq: number, op: ProjectionOp): Promise<ApplyResult> {
-  const args: (string | number)[] =
-    op.kind === 'put' ? [seq, 'put', op.key, op.json] : op.kind === 'delete' ? [seq, 'delete', op.key] : [seq, 'synced', op.at];
+/** The generation a view is stamped with, and whether a view created from nothing is complete. */
+export interface ApplyGeneration {
+  id: string;
+  trustNew: boolean;
+}
+
+export async function applyProjectionOp(
+  redis: Redis,
+  tenant: string,
+  source: string,
+  seq: number,
+  op: ProjectionOp,
+  generation: ApplyGeneration,
+): Promise<ApplyResult> {
+  const target: [string, string] = op.kind === 'put' ? [op.key, op.json] : op.kind === 'delete' ? [op.key, ''] : [op.at, ''];
+  const args: (string | number)[] = [seq, op.kind, ...target, generation.id, generation.trustNew ? '1' : '0'];
   const result = await runScript(redis, APPLY, sourceKeyList(sourceKeys(tenant, source)), args);
   return { applied: result === 1 };
 }
@@ -73,6 +104,10 @@ export interface ViewMeta {
   seq: number;
   lastSyncedAt: string | null;
   count: number;
+  /** The generation the view is complete in; anything else when partial (never built, cleared, being rebuilt, corrupt). */
+  generation: string;
+  /** Which build of the view this is ('' for one the projection made from nothing, else the rebuild's id): a walk never spans two. */
+  incarnation: string;
 }
 
 export interface RawPageEntry {
@@ -111,11 +146,13 @@ export async function readProjectionPage(
     string[],
     (string | null)[],
     (string | null)[],
+    string,
+    string,
   ];
-  const [seq, lastSyncedAt, count, hasMore, keys, records, versions] = reply;
+  const [seq, lastSyncedAt, count, hasMore, keys, records, versions, generation, incarnation] = reply;
   const entries = keys.map((key, i) => ({ key, json: records[i] ?? null, version: toInt(versions[i]) }));
   return {
-    meta: { seq: toInt(seq), lastSyncedAt: lastSyncedAt === '' ? null : lastSyncedAt, count: toInt(count) },
+    meta: { seq: toInt(seq), lastSyncedAt: lastSyncedAt === '' ? null : lastSyncedAt, count: toInt(count), generation, incarnation },
     entries,
     lastKey: hasMore === 1 ? keys.at(-1) : undefined,
   };
@@ -124,4 +161,19 @@ export async function readProjectionPage(
 /** The view's meta alone. */
 export async function readViewMeta(redis: Redis, tenant: string, source: string): Promise<ViewMeta> {
   return (await readProjectionPage(redis, tenant, source, { limit: 0 })).meta;
+}
+
+// KEYS: meta. ARGV: expected generation. Makes a complete view partial (it is rebuilt).
+const MARK_CORRUPT = luaScript(
+  `
+if redis.call('HGET', KEYS[1], 'generation') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'generation', 'corrupt')
+return 1
+`,
+  1,
+);
+
+/** Marks a view found damaged as partial, so reads leave it and it is rebuilt. */
+export async function markViewCorrupt(redis: Redis, tenant: string, source: string, generation: string): Promise<void> {
+  await runScript(redis, MARK_CORRUPT, [sourceKeys(tenant, source).meta], [generation]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '@freshet/telemetry';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type SnapshotCursor } from './cursor';
 
 const expectBad = (text: string) => {
   try {
@@ -13,21 +13,32 @@ const expectBad = (text: string) => {
   }
   throw new Error(`cursor ${text} was accepted`);
 };
+const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('snapshot cursor', () => {
-  it('round-trips the walk\'s sequence and last key, URL-safe', () => {
-    const text = encodeCursor({ seq: 42, after: 'ké y/+?' });
-    expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(text)).toEqual({ seq: 42, after: 'ké y/+?' });
+  it("round-trips the walk's position, origin and last key, URL-safe", () => {
+    const cursors: SnapshotCursor[] = [
+      { seq: 42, after: 'ké y/+?', epoch: 'e1', origin: 'cache', incarnation: '' },
+      { seq: 0, after: 'a', epoch: 'e2', origin: 'database', incarnation: 'r-1' },
+    ];
+    for (const cursor of cursors) {
+      const text = encodeCursor(cursor);
+      expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(decodeCursor(text)).toEqual(cursor);
+    }
   });
 
   it('refuses anything it did not make', () => {
     expectBad('not a cursor!');
-    expectBad(Buffer.from('{"seq":1}').toString('base64url'));
-    expectBad(Buffer.from('[-1,"a"]').toString('base64url'));
-    expectBad(Buffer.from('[1.5,"a"]').toString('base64url'));
-    expectBad(Buffer.from('[1,""]').toString('base64url'));
-    expectBad(Buffer.from('[1,2]').toString('base64url'));
+    expectBad(encoded({ seq: 1 }));
+    expectBad(encoded([1, 'a'])); // an older cursor's shape
+    expectBad(encoded([-1, 'a', 'e', 'c', '']));
+    expectBad(encoded([1.5, 'a', 'e', 'c', '']));
+    expectBad(encoded([1, '', 'e', 'c', '']));
+    expectBad(encoded([1, 2, 'e', 'c', '']));
+    expectBad(encoded([1, 'a', '', 'c', '']));
+    expectBad(encoded([1, 'a', 'e', 'x', '']));
+    expectBad(encoded([1, 'a', 'e', 'c', 5]));
     expectBad('YWJj'); // "abc": not JSON
   });
 });

@@ -1,23 +1,34 @@
-// Answers a snapshot read: one page of a source's view with the stream sequence it
-// reflects and its freshness.
+// Answers a snapshot read: one page of a source's records with the stream position it
+// reflects, where it came from and how fresh it is.
 //
-// Paging walks the source's key index (a sorted set) in byte order with ZRANGEBYLEX, not
-// HSCAN: HSCAN may return a key twice and its cursor says nothing about position. A walk
-// is pinned to the sequence of its first page (carried in the cursor), and every later
-// page leaves out records written after that sequence: their newest state reaches the
-// client through the stream it resumes after `meta.seq`. So first page + later pages +
-// the stream after `seq` give exactly the current view, nothing missed or doubled.
+// From the cache (Redis), when the source's view is complete in the current generation:
+// paging walks the view's key index in byte order with ZRANGEBYLEX (HSCAN may return a
+// key twice). A walk is pinned to the sequence of its first page (carried in the cursor),
+// and later pages leave out records written after it: their newest state reaches the
+// client through the stream it resumes after `meta.seq`. So the pages plus the stream
+// after `seq` give exactly the current view, nothing missed or doubled.
+//
+// From the database (through ingest), when Redis does not answer, or the view is cold
+// (flushed, cleared, corrupt: it is rebuilt in the background meanwhile, never served half
+// built). `seq` is then the stream's position read before the first page: resuming after
+// it misses nothing, and may repeat a change the pages already show (harmless: content
+// events carry whole records).
+//
 // Filters (prefix, updatedSince) apply within a page, so a page may hold fewer than
 // `limit` records, even none, and still have a `next`.
+import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { recordSchema, type FreshnessState, type ServedFrom, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
-import { readProjectionPage, type RawPage } from '../projection/projection-store';
-import { decodeCursor, encodeCursor } from './cursor';
+import { markViewCorrupt, readProjectionPage, type RawPage } from '../projection/projection-store';
+import { readGeneration, type GenerationTracker } from '../projection/generation';
+import type { Revalidator } from '../revalidation/revalidator';
+import type { ViewRebuilder } from '../rebuild/view-rebuilder';
+import { decodeCursor, encodeCursor, type SnapshotCursor } from './cursor';
+import { DatabaseUnavailableError, type DatabaseRecords } from './database-records';
 import { freshnessOf } from './freshness';
 import { isUpdatedAfter } from './record-filters';
 import type { SourceDirectory } from './source-directory';
-import type { Revalidator } from '../revalidation/revalidator';
 
 export interface SnapshotReadOptions {
   /** A user waits for this read (the default): a revalidation it starts asks for priority 10. */
@@ -32,12 +43,33 @@ export interface SnapshotReaderOptions {
   redis: Redis;
   directory: SourceDirectory;
   logger: Logger;
+  meter: Meter;
+  /** Epoch of the events stream this cache projects. */
+  epoch: string;
+  generation: GenerationTracker;
+  database: DatabaseRecords;
+  rebuilder: ViewRebuilder;
+  /** The events stream's last sequence now: the position a database read is taken at. */
+  streamLastSeq: () => Promise<number>;
   /** Stale-while-revalidate: without it, stale data is reported `stale` and nothing more. */
   revalidator?: Revalidator;
-  /** Told of every answered read: a hit when the view was synced or holds records (metrics). */
+  /** Told of every answered read: a hit when served from a view that was synced or holds records (metrics). */
   onRead?: (tenant: string, read: { hit: boolean; servedFrom: ServedFrom }) => void;
   now?: () => number;
 }
+
+/** A page as served, before freshness. */
+interface ServedPage {
+  records: SnapshotPage['records'];
+  seq: number;
+  lastSyncedAt: string | null;
+  count: number;
+  next: SnapshotCursor | undefined;
+  servedFrom: ServedFrom;
+  hit: boolean;
+}
+
+type CacheAttempt = { kind: 'served'; page: ServedPage } | { kind: 'cold' } | { kind: 'unavailable'; error: unknown };
 
 function parseRecord(json: string): UpstreamRecord | undefined {
   try {
@@ -49,55 +81,121 @@ function parseRecord(json: string): UpstreamRecord | undefined {
 }
 
 export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotReader {
-  const { redis, directory, logger, revalidator, onRead, now = Date.now } = options;
+  const { redis, directory, logger, epoch, generation, database, rebuilder, streamLastSeq, revalidator, onRead, now = Date.now } = options;
+  const corruptEntries = options.meter.createCounter('freshet_cache_corrupt_entries_total', {
+    description: 'Unreadable records found in a view (the view is rebuilt)',
+  });
+
+  const fromCache = async (request: SnapshotRequest, cursor: SnapshotCursor | undefined, sinceMs: number | undefined): Promise<CacheAttempt> => {
+    const { tenant, source, limit, prefix, updatedField } = request;
+    let raw: RawPage;
+    let current;
+    try {
+      [current, raw] = await Promise.all([readGeneration(redis), readProjectionPage(redis, tenant, source, { after: cursor?.after, prefix, limit })]);
+      // Gone (a flushed Redis) or of another stream: a new generation makes every view cold.
+      if (!current || current.epoch !== epoch) current = await generation.refresh();
+    } catch (error) {
+      return { kind: 'unavailable', error };
+    }
+    // No meta at all: no event of the source applied yet. In a generation that trusts new
+    // views that is exact — an empty view at seq 0, the stream holds every event after it.
+    const untouched = raw.meta.generation === '' && raw.meta.seq === 0 && raw.meta.count === 0;
+    if (raw.meta.generation !== current.id && !(untouched && current.trustNew)) {
+      rebuilder.request(tenant, source, current.id);
+      return { kind: 'cold' };
+    }
+    if (cursor && (cursor.incarnation !== raw.meta.incarnation || cursor.seq > raw.meta.seq)) {
+      throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the view this cursor walks was rebuilt since its first page; read the snapshot again from the start');
+    }
+    const asOf = cursor?.seq ?? raw.meta.seq;
+    const records: SnapshotPage['records'] = [];
+    let corrupt = 0;
+    for (const entry of raw.entries) {
+      if (entry.version > asOf) continue; // written after the walk's position: the stream carries it
+      const record = entry.json === null ? undefined : parseRecord(entry.json);
+      if (record === undefined) {
+        corrupt += 1;
+        continue;
+      }
+      if (sinceMs !== undefined && !isUpdatedAfter(record, updatedField, sinceMs)) continue;
+      records.push({ key: entry.key, record });
+    }
+    if (corrupt > 0) {
+      // Damaged in Redis (by hand, a bad restore, a bug): never serve the rest as whole.
+      corruptEntries.add(corrupt, { tenant });
+      logger.warn({ tenant, source, corrupt }, 'unreadable records in the view; rebuilding it from the database');
+      await markViewCorrupt(redis, tenant, source, current.id).catch((error: unknown) => logger.warn({ err: error, tenant, source }, 'could not mark the view corrupt'));
+      rebuilder.request(tenant, source, current.id);
+      return { kind: 'cold' };
+    }
+    const next = raw.lastKey === undefined ? undefined : { seq: asOf, epoch, after: raw.lastKey, origin: 'cache' as const, incarnation: raw.meta.incarnation };
+    return {
+      kind: 'served',
+      page: { records, seq: asOf, lastSyncedAt: raw.meta.lastSyncedAt, count: raw.meta.count, next, servedFrom: 'cache', hit: raw.meta.lastSyncedAt !== null || raw.meta.count > 0 },
+    };
+  };
+
+  const fromDatabase = async (request: SnapshotRequest, cursor: SnapshotCursor | undefined, sinceMs: number | undefined): Promise<ServedPage> => {
+    const { tenant, source, limit, prefix, updatedField } = request;
+    // The position first: every event up to it is in what the database answers after.
+    const seq = cursor?.seq ?? (await streamLastSeq());
+    const page = await database.page(tenant, source, { after: cursor?.after, prefix, limit });
+    const records = sinceMs === undefined ? page.records : page.records.filter(({ record }) => isUpdatedAfter(record, updatedField, sinceMs));
+    return {
+      records,
+      seq,
+      lastSyncedAt: page.lastSyncedAt,
+      count: page.count,
+      next: page.next === undefined ? undefined : { seq, epoch, after: page.next, origin: 'database', incarnation: '' },
+      servedFrom: 'database',
+      hit: false,
+    };
+  };
+
+  const unavailable = (message: string, cause: unknown) => new HttpProblem(503, 'SNAPSHOT_UNAVAILABLE', message, undefined, { cause });
+
   return {
     async read(request, readOptions = {}) {
-      const { tenant, source, limit, prefix, updatedSince, updatedField } = request;
+      const { tenant, source, updatedSince } = request;
       const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+      if (cursor && cursor.epoch !== epoch) {
+        throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the events stream was recreated since the first page of this walk; read the snapshot again from the start');
+      }
       const info = await directory.get(tenant, source);
-      let raw: RawPage;
-      try {
-        raw = await readProjectionPage(redis, tenant, source, { after: cursor?.after, prefix, limit });
-      } catch (error) {
-        throw new HttpProblem(503, 'CACHE_UNAVAILABLE', 'the cache store (Redis) did not answer; try again shortly', undefined, { cause: error });
-      }
-      if (cursor && cursor.seq > raw.meta.seq) {
-        throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the view this cursor walks was reset since its first page; read the snapshot again from the start');
-      }
-      const asOf = cursor?.seq ?? raw.meta.seq;
       const sinceMs = updatedSince === undefined ? undefined : Date.parse(updatedSince);
-      const records: SnapshotPage['records'] = [];
-      let corrupt = 0;
-      for (const entry of raw.entries) {
-        if (entry.version > asOf) continue; // written after the walk's position: the stream carries it
-        const record = entry.json === null ? undefined : parseRecord(entry.json);
-        if (record === undefined) {
-          corrupt += 1;
-          continue;
+      const attempt: CacheAttempt = cursor?.origin === 'database' ? { kind: 'cold' } : await fromCache(request, cursor, sinceMs);
+      let page: ServedPage;
+      if (attempt.kind === 'served') page = attempt.page;
+      else {
+        if (attempt.kind === 'unavailable') logger.warn({ err: attempt.error, tenant, source }, 'cache store (Redis) did not answer; reading from the database');
+        try {
+          page = await fromDatabase(request, cursor, sinceMs);
+        } catch (error) {
+          if (!(error instanceof DatabaseUnavailableError)) throw error;
+          throw attempt.kind === 'unavailable'
+            ? unavailable('neither the cache (Redis) nor the database (ingest) answered; try again shortly', error)
+            : unavailable('the cached view is being rebuilt and the database (ingest) did not answer; try again shortly', error);
         }
-        if (sinceMs !== undefined && !isUpdatedAfter(record, updatedField, sinceMs)) continue;
-        records.push({ key: entry.key, record });
       }
-      if (corrupt > 0) logger.warn({ tenant, source, corrupt }, 'left out unreadable records of the view');
-      const freshness = freshnessOf(raw.meta.lastSyncedAt, info.staleAfterMs, now());
+      const freshness = freshnessOf(page.lastSyncedAt, info.staleAfterMs, now());
       // Stale data is served at once; the revalidation it starts runs in the background.
       const state: FreshnessState =
         freshness.state === 'stale' && revalidator
           ? await revalidator.onStaleRead(tenant, source, { userWaiting: readOptions.userWaiting ?? true })
           : freshness.state;
-      const { ageMs } = freshness;
-      onRead?.(tenant, { hit: raw.meta.lastSyncedAt !== null || raw.meta.count > 0, servedFrom: 'cache' });
+      onRead?.(tenant, { hit: page.hit, servedFrom: page.servedFrom });
       return {
-        records,
-        ...(raw.lastKey === undefined ? {} : { next: encodeCursor({ seq: asOf, after: raw.lastKey }) }),
+        records: page.records,
+        ...(page.next === undefined ? {} : { next: encodeCursor(page.next) }),
         meta: {
-          seq: asOf,
-          lastSyncedAt: raw.meta.lastSyncedAt,
-          ageMs,
+          seq: page.seq,
+          epoch,
+          lastSyncedAt: page.lastSyncedAt,
+          ageMs: freshness.ageMs,
           staleAfterMs: info.staleAfterMs,
           state,
-          servedFrom: 'cache',
-          count: raw.meta.count,
+          servedFrom: page.servedFrom,
+          count: page.count,
         },
       };
     },

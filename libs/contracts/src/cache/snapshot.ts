@@ -42,8 +42,16 @@ export type SnapshotRequest = z.infer<typeof snapshotRequestSchema>;
 export type SnapshotRequestInput = z.input<typeof snapshotRequestSchema>;
 
 export const snapshotMetaSchema = z.object({
-  /** Stream sequence the records reflect (0: no event applied yet). The same on every page of one walk. */
+  /**
+   * Stream sequence the records reflect (0: no event applied yet). The same on every page of
+   * one walk. Served from the cache it is exact; served from the database it is the stream's
+   * position read before the records, so resuming after it misses nothing and may repeat
+   * changes the records already show (content events carry whole records: applying one
+   * again changes nothing).
+   */
   seq: z.number().int().nonnegative(),
+  /** Identity of the events stream `seq` counts in: a recreated stream has a new epoch and its sequences start over. */
+  epoch: z.string().min(1).max(64),
   lastSyncedAt: z.iso.datetime({ offset: true }).nullable(),
   /** Milliseconds since lastSyncedAt; null when never synced. */
   ageMs: z.number().int().nonnegative().nullable(),

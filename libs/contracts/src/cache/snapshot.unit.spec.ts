@@ -20,7 +20,7 @@ describe('snapshot contracts', () => {
   });
 
   it('replies with a page or an error', () => {
-    const meta = { seq: 3, lastSyncedAt: null, ageMs: null, staleAfterMs: 1000, state: 'stale', servedFrom: 'cache', count: 1 };
+    const meta = { seq: 3, epoch: 'e1', lastSyncedAt: null, ageMs: null, staleAfterMs: 1000, state: 'stale', servedFrom: 'cache', count: 1 };
     expect(snapshotReplySchema.parse({ ok: true, records: [{ key: 'k', record: { a: 1 } }], meta }).ok).toBe(true);
     expect(snapshotReplySchema.parse({ ok: false, error: { code: 'SOURCE_NOT_FOUND', message: 'x' } }).ok).toBe(false);
     expect(snapshotReplySchema.safeParse({ ok: true, records: [], meta: { ...meta, state: 'old' } }).success).toBe(false);
