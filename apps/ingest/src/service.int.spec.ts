@@ -1,8 +1,8 @@
 // Ingest as a whole, started in-process against the real Postgres and NATS: a source is
 // registered over HTTP, then everything else happens through the bus — sync commands in
 // (one consumer per priority tier), events out, bad commands survived, duplicate commands
-// of a finished job ignored, the source RPC — and a restart (an upgrade from the single
-// consumer of older versions) keeps the data.
+// of a finished job ignored, the source RPCs (get-source, get-records) — and a restart
+// (an upgrade from the single consumer of older versions) keeps the data.
 // One ingest per file at a time: createServiceMetrics sets the process-global meter
 // provider, so the bus's invalid-message counter lands in the first ingest's /metrics.
 import { randomUUID } from 'node:crypto';
@@ -11,12 +11,13 @@ import { pino } from 'pino';
 import pg from 'pg';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import { consumeOrdered, publishSyncCommand, streamState, type ConsumerHandle } from '@freshet/bus';
+import { consumeOrdered, publishSyncCommand, requestJson, streamState, type ConsumerHandle } from '@freshet/bus';
 import {
   allEventsSubject,
   allSyncCommandsSubject,
   freshetEventSchema,
   PRIORITY_TIERS,
+  getRecordsReplySchema,
   getSourceReplySchema,
   RPC,
   rpcSubject,
@@ -301,6 +302,23 @@ describe('ingest service', () => {
       ok: false,
       error: { code: 'BAD_REQUEST', message: expect.stringContaining('tenant') },
     });
+  });
+
+  it('answers the get-records RPC: the synced records in byte order of their keys, paged', async () => {
+    const subject = rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getRecords);
+    const keys: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await requestJson(nc, subject, { tenant: TENANT, source: SOURCE, limit: 20, ...(after ? { after } : {}) }, getRecordsReplySchema, 5_000);
+      if (!page.ok) throw new Error(`get-records failed: ${page.error.message}`);
+      expect(page).toMatchObject({ count: ITEMS + 1, lastSyncedAt: expect.any(String) });
+      keys.push(...page.records.map((r) => r.key));
+      after = page.next;
+    } while (after);
+    // "1", "10", "11", …, "19", "2", "20", …: bytes, not numbers.
+    const ids = Array.from({ length: ITEMS + 1 }, (_, i) => String(i + 1));
+    expect(keys).toEqual(ids.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(await requestJson(nc, subject, { tenant: TENANT, source: 'ghost' }, getRecordsReplySchema, 5_000)).toMatchObject({ ok: false, error: { code: 'SOURCE_NOT_FOUND' } });
   });
 
   it('consumes each priority tier with its own durable', async () => {

@@ -36,13 +36,24 @@ export function respondJson<S extends z.ZodType>(
           return { ok: false, error: { code: 'BAD_REQUEST', message } };
         }
         return handler(parsed.data);
-      })().then(
-        (reply) => msg.respond(JSON.stringify(reply)),
-        (err: unknown) => {
-          logger.error({ err, subject }, 'rpc handler failed');
-          msg.respond(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `${queue} could not answer` } }));
-        },
-      );
+      })()
+        .then(
+          (reply) => msg.respond(JSON.stringify(reply)),
+          (err: unknown) => {
+            logger.error({ err, subject }, 'rpc handler failed');
+            msg.respond(JSON.stringify({ ok: false, error: { code: 'INTERNAL', message: `${queue} could not answer` } }));
+          },
+        )
+        .catch((err: unknown) => {
+          // The answer itself could not be sent (e.g. larger than the server's max_payload):
+          // say so in a small one rather than leave the caller to time out — or crash.
+          logger.error({ err, subject }, 'rpc reply could not be sent');
+          try {
+            msg.respond(JSON.stringify({ ok: false, error: { code: 'REPLY_FAILED', message: `${queue} could not send its answer` } }));
+          } catch (again) {
+            logger.error({ err: again, subject }, 'rpc error reply could not be sent either');
+          }
+        });
     },
   });
 }

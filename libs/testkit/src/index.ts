@@ -5,3 +5,4 @@ export { deleteStreams } from './nats-streams';
 export { waitFor } from './wait-for';
 export { openSse, type SseConnection, type SseEvent } from './sse-client';
 export { readComposeFile, composeServiceEnv, type ComposeFile, type ComposeService } from './compose-file';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';

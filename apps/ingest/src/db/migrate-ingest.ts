@@ -5,10 +5,12 @@ import { migrateEventStore, runMigrations } from '@freshet/event-store';
 import type { IngestDatabase } from './ingest-tables';
 import * as sourcesAndRecords from './migrations/0001-sources-and-records';
 import * as cursorAndSeenMarker from './migrations/0002-cursor-and-seen-marker';
+import * as recordsKeyByteOrder from './migrations/0003-records-key-byte-order';
 
 export const ingestMigrations = {
   '0001-sources-and-records': sourcesAndRecords,
   '0002-cursor-and-seen-marker': cursorAndSeenMarker,
+  '0003-records-key-byte-order': recordsKeyByteOrder,
 };
 
 export async function migrateIngest(db: Kysely<IngestDatabase>, schema: string): Promise<void> {

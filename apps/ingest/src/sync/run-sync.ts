@@ -90,7 +90,8 @@ export async function runSync(
           counts.deleted = deleted.length;
         }
         await saveCursor(trx, job.tenant, job.source, batch.cursor);
-        await markSourceSynced(trx, job.tenant, job.source, options.now());
+        // The same instant as job.completed's time: the cache's view and the database agree on it.
+        await markSourceSynced(trx, job.tenant, job.source, new Date(closing.time));
         const stats: JobStats = {
           pages: upstream.pages,
           requests: upstream.requests,
