@@ -33,6 +33,8 @@ export const cacheConfigSchema = z.object({
   CACHE_GENERATION_REFRESH_MS: positiveMs.default(1_000),
   /** At most one metrics.updated per tenant per this interval (per replica). */
   CACHE_METRICS_INTERVAL_MS: positiveMs.default(1_000),
+  /** How often each replica drops the views whose source's cacheTtlMs ran out (cache.expired); reads only Redis. */
+  CACHE_EXPIRY_SWEEP_MS: positiveMs.default(30_000),
 });
 export type CacheConfig = z.infer<typeof cacheConfigSchema>;
 

@@ -21,6 +21,7 @@ import { createSourceDirectory } from './snapshots/source-directory';
 import { createViewClearer } from './cache-events/clear-views';
 import { createReadMetrics } from './cache-events/read-metrics';
 import { createWrittenNotifier } from './cache-events/written-notifier';
+import { createViewExpiry } from './cache-events/expiry-sweeper';
 
 export interface RunningCache {
   url: string;
@@ -47,15 +48,18 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     refreshMs: config.CACHE_GENERATION_REFRESH_MS,
     onError: (error) => logger.warn({ err: error }, 'could not read the views generation'),
   });
+  const infoStore = createRedisSourceInfoStore(redis);
   const directory = createSourceDirectory({
     nc,
     prefix,
     ttlMs: config.CACHE_SOURCE_INFO_TTL_MS,
     timeoutMs: config.CACHE_RPC_TIMEOUT_MS,
     logger,
-    store: createRedisSourceInfoStore(redis),
+    store: infoStore,
   });
   const written = createWrittenNotifier({ js, redis, prefix, logger, intervalMs: config.CACHE_WRITTEN_INTERVAL_MS });
+  // Views of sources with a cacheTtlMs: kept while read or changed, dropped after (cache.expired).
+  const expiry = createViewExpiry({ redis, js, prefix, logger, directory, infoStore, sweepMs: config.CACHE_EXPIRY_SWEEP_MS });
   const readMetrics = createReadMetrics({ meter: metrics.meter, js, prefix, logger, intervalMs: config.CACHE_METRICS_INTERVAL_MS });
   const revalidator = createRevalidator({
     nc,
@@ -86,6 +90,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     onJobEvent: (event, applied) => revalidator.onJobEvent(event, applied),
     onApplied: (event) => {
       if (event.type.startsWith('content.')) written.changed(event.tenant, event.source);
+      expiry.touch(event.tenant, event.source);
     },
   });
   const streamLastSeq = () => streamLastSequence(nc, stream);
@@ -97,7 +102,10 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     logger,
     meter: metrics.meter,
     claimTtlMs: config.CACHE_REBUILD_CLAIM_TTL_MS,
-    onRebuilt: (tenant, source) => written.changed(tenant, source),
+    onRebuilt: (tenant, source) => {
+      written.changed(tenant, source);
+      expiry.touch(tenant, source);
+    },
   });
   const snapshots = createSnapshotReader({
     redis,
@@ -111,6 +119,12 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     streamLastSeq,
     revalidator,
     onRead: (tenant, read) => readMetrics.record(tenant, read),
+    onServed: (tenant, source, info, servedFrom) => {
+      expiry.touch(tenant, source, info);
+      // Served from the database: Redis may have lost the definition's copy with the view
+      // (a flush); keep it again, for reads while ingest cannot answer.
+      if (servedFrom === 'database') void infoStore.save(tenant, source, info).catch(() => undefined);
+    },
   });
   const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
 
@@ -131,7 +145,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
       await Promise.all([revalidator.drain(), rebuilder.drain()]);
       await projection.stop();
       generation.stop();
-      await Promise.all([written.stop(), readMetrics.stop()]);
+      await Promise.all([written.stop(), readMetrics.stop(), expiry.stop()]);
       await closeBus(nc);
       redis.disconnect();
       await metrics.shutdown();

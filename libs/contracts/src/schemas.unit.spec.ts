@@ -89,6 +89,17 @@ describe('source definition', () => {
       incremental: { strategy: 'full' },
     });
     expect(def.staleAfterMs).toBe(3_600_000);
+    expect(def.cacheTtlMs).toBeUndefined();
+  });
+
+  it('takes an optional cache TTL of at least a second, in whole milliseconds', () => {
+    const withTtl = (cacheTtlMs: unknown) =>
+      sourceDefinitionSchema.safeParse({ tenant: 'acme', source: 'orders', connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, cacheTtlMs });
+    expect(withTtl(86_400_000).data?.cacheTtlMs).toBe(86_400_000);
+    expect(withTtl(1_000).success).toBe(true);
+    for (const bad of [999, 0, -1, 1_500.5, '60000', null]) {
+      expect(withTtl(bad).error?.issues.map((i) => i.path.join('.')), String(bad)).toEqual(['cacheTtlMs']);
+    }
   });
 
   it('points at the bad field', () => {

@@ -1,7 +1,8 @@
 // Admin clear of a source's view, or of every view of a tenant, followed by cache.cleared.
 // A cleared view keeps one field: its meta says `generation: cleared`, so it is partial —
 // the projection does not take it for a new, complete view — and the next read is served
-// from the database while the view is rebuilt from it.
+// from the database while the view is rebuilt from it. The expiry sweeper drops a view the
+// same way (dropSourceView), with the tombstone `expired`.
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Redis } from 'ioredis';
@@ -12,6 +13,26 @@ import { rebuildClaimKey, rebuildSeenKey, revalidationKey, sourceKeyBase, source
 
 /** What a cleared view's meta holds: no generation's id, so the view is partial until rebuilt. */
 export const CLEARED = 'cleared';
+/** What the meta of a view dropped by its source's cacheTtlMs holds (partial until rebuilt, like CLEARED). */
+export const EXPIRED = 'expired';
+
+/**
+ * Deletes every key of a source's view (records, index, versions, meta, revalidation and
+ * rebuild markers; not the source's `:info`) and leaves its meta as the tombstone
+ * `generation: <tombstone>`, in one transaction. Answers how many keys were deleted.
+ * A rebuild running meanwhile sees its mark gone and stops.
+ */
+export async function dropSourceView(redis: Redis, tenant: string, source: string, tombstone: typeof CLEARED | typeof EXPIRED): Promise<number> {
+  const keys = sourceKeys(tenant, source);
+  const replies = await redis
+    .multi()
+    .del(...sourceKeyList(keys), revalidationKey(tenant, source), rebuildClaimKey(tenant, source), rebuildSeenKey(tenant, source))
+    .hset(keys.meta, 'generation', tombstone)
+    .exec();
+  const [error, deleted] = replies?.[0] ?? [new Error('transaction discarded'), 0];
+  if (error) throw error;
+  return deleted as number;
+}
 
 export interface ClearResult {
   scope: 'source' | 'tenant';
@@ -49,17 +70,7 @@ export function createViewClearer(options: { redis: Redis; js: JetStreamClient; 
 
   return {
     async clearSource(tenant, source, reason) {
-      const keys = sourceKeys(tenant, source);
-      const keysDeleted = await inRedis(async () => {
-        const replies = await redis
-          .multi()
-          .del(...sourceKeyList(keys), revalidationKey(tenant, source), rebuildClaimKey(tenant, source), rebuildSeenKey(tenant, source))
-          .hset(keys.meta, 'generation', CLEARED)
-          .exec();
-        const [error, deleted] = replies?.[0] ?? [new Error('transaction discarded'), 0];
-        if (error) throw error;
-        return deleted as number;
-      });
+      const keysDeleted = await inRedis(() => dropSourceView(redis, tenant, source, CLEARED));
       await published(tenant, source, 'source', reason);
       return { scope: 'source', tenant, source, keysDeleted };
     },

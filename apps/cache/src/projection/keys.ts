@@ -2,6 +2,7 @@
 // client adds REDIS_KEY_PREFIX (ioredis `keyPrefix`), so the full name of a source's
 // records is `<REDIS_KEY_PREFIX>src:{<tenant>}:<source>:records`. The `{tenant}` hash tag
 // keeps all of a tenant's keys in one cluster slot, so one Lua script may touch them all.
+import { isValidToken } from '@freshet/contracts';
 
 /** The keys of one source's view. */
 export interface SourceKeys {
@@ -83,3 +84,25 @@ export function sourceInfoKey(tenant: string, source: string): string {
  * any tenant's hash slot: read with its own command, never inside a view's script.
  */
 export const GENERATION_KEY = 'views:generation';
+
+/**
+ * Sorted set: the views of sources with a `cacheTtlMs`, as `<tenant>/<source>` members
+ * (see expiryMember) scored by the epoch ms at which they expire. A read or an applied
+ * event moves a member's expiry on; the expiry sweeper drops views whose time has come.
+ * Outside any tenant's hash slot: used with its own commands only, never inside a view's
+ * script or transaction.
+ */
+export const EXPIRY_KEY = 'views:expiry';
+
+/** A source's member in EXPIRY_KEY. Unambiguous: tenant and source ids never contain '/'. */
+export function expiryMember(tenant: string, source: string): string {
+  return `${tenant}/${source}`;
+}
+
+/** The tenant and source of an EXPIRY_KEY member; undefined for anything that is not one (never a key to touch). */
+export function parseExpiryMember(member: string): { tenant: string; source: string } | undefined {
+  const parts = member.split('/');
+  if (parts.length !== 2) return undefined;
+  const [tenant = '', source = ''] = parts;
+  return isValidToken(tenant) && isValidToken(source) ? { tenant, source } : undefined;
+}

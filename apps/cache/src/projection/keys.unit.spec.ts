@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexKey, metaKey, recordsKey, sourceKeyList, sourceKeys, versionsKey } from './keys';
+import { EXPIRY_KEY, expiryMember, indexKey, metaKey, parseExpiryMember, recordsKey, sourceKeyList, sourceKeys, versionsKey } from './keys';
 
 describe('cache key names', () => {
   it('names a source\'s keys under its tenant hash tag (the Redis client adds REDIS_KEY_PREFIX)', () => {
@@ -17,5 +17,28 @@ describe('cache key names', () => {
 
   it('keeps sources of different tenants apart', () => {
     expect(recordsKey('a', 'b_c')).not.toBe(recordsKey('a_b', 'c'));
+  });
+
+  it('names the expiry set outside every tenant slot', () => {
+    expect(EXPIRY_KEY).toBe('views:expiry');
+    expect(EXPIRY_KEY).not.toMatch(/\{/);
+  });
+});
+
+describe('expiry members', () => {
+  it('encode tenant and source so they read back the same', () => {
+    expect(expiryMember('acme', 'orders')).toBe('acme/orders');
+    for (const [tenant, source] of [['acme', 'orders'], ['a_b', 'c'], ['a', 'b_c'], ['A-1', 'x-y_Z9'], ['_tenant', 'x']]) {
+      expect(parseExpiryMember(expiryMember(tenant!, source!))).toEqual({ tenant, source });
+    }
+  });
+
+  it('keep sources of different tenants apart', () => {
+    expect(expiryMember('a', 'b_c')).not.toBe(expiryMember('a_b', 'c'));
+    expect(expiryMember('a-b', 'c')).not.toBe(expiryMember('a', 'b-c'));
+  });
+
+  it.each(['', 'acme', 'acme/', '/orders', 'acme/orders/x', 'ac me/orders', 'acme/ord:ers', 'acme/{x}', 'a.b/c'])('refuses %j', (member) => {
+    expect(parseExpiryMember(member)).toBeUndefined();
   });
 });

@@ -18,7 +18,7 @@
 // `limit` records, even none, and still have a `next`.
 import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
-import { recordSchema, type FreshnessState, type ServedFrom, type SnapshotPage, type SnapshotRequest, type UpstreamRecord } from '@freshet/contracts';
+import { recordSchema, type FreshnessState, type ServedFrom, type SnapshotPage, type SnapshotRequest, type SourceInfo, type UpstreamRecord } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
 import { markViewCorrupt, readProjectionPage, type RawPage } from '../projection/projection-store';
 import { readGeneration, type GenerationTracker } from '../projection/generation';
@@ -55,6 +55,8 @@ export interface SnapshotReaderOptions {
   revalidator?: Revalidator;
   /** Told of every answered read: a hit when served from a view that was synced or holds records (metrics). */
   onRead?: (tenant: string, read: { hit: boolean; servedFrom: ServedFrom }) => void;
+  /** Told of every answered read with the source's definition and where it came from (the view expiry: a read keeps the view). */
+  onServed?: (tenant: string, source: string, info: SourceInfo, servedFrom: ServedFrom) => void;
   now?: () => number;
 }
 
@@ -184,6 +186,7 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
           ? await revalidator.onStaleRead(tenant, source, { userWaiting: readOptions.userWaiting ?? true })
           : freshness.state;
       onRead?.(tenant, { hit: page.hit, servedFrom: page.servedFrom });
+      options.onServed?.(tenant, source, info, page.servedFrom);
       return {
         records: page.records,
         ...(page.next === undefined ? {} : { next: encodeCursor(page.next) }),

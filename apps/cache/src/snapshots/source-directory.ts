@@ -38,7 +38,12 @@ export function createSourceDirectory(options: SourceDirectoryOptions): SourceDi
   const inFlight = new Map<string, Promise<SourceInfo>>();
 
   const lastKnown = async (id: string, tenant: string, source: string, failure: unknown): Promise<SourceInfo> => {
-    const remembered = known.get(id)?.info ?? (await store?.load(tenant, source).catch(() => undefined));
+    let remembered = known.get(id)?.info;
+    if (!remembered) {
+      remembered = await store?.load(tenant, source).catch(() => undefined);
+      // Kept in memory too (asked again after the TTL), so it outlives Redis going down next.
+      if (remembered) known.set(id, { info: remembered, expiresAt: now() + ttlMs });
+    }
     if (remembered) {
       logger.warn({ err: failure, tenant, source }, 'source directory (ingest) could not answer; using the last known definition');
       return remembered;

@@ -39,3 +39,22 @@ export const cacheClearedSchema = z.object({
   data: cacheClearedDataSchema,
 });
 export type CacheCleared = z.infer<typeof cacheClearedSchema>;
+
+/**
+ * The source's view was dropped from Redis because it was neither read nor changed for its
+ * `cacheTtlMs` (a per-source memory policy). The next read is answered from the database
+ * and rebuilds the view. `idleSince` is when it was last read or changed, as the expiry
+ * was scheduled (a TTL changed in between applies from the next read or event).
+ */
+export const cacheExpiredDataSchema = z.object({
+  ttlMs: z.number().int().positive(),
+  idleSince: z.iso.datetime({ offset: true }),
+});
+export type CacheExpiredData = z.infer<typeof cacheExpiredDataSchema>;
+
+export const cacheExpiredSchema = z.object({
+  ...envelopeFields,
+  type: z.literal('cache.expired'),
+  data: cacheExpiredDataSchema,
+});
+export type CacheExpired = z.infer<typeof cacheExpiredSchema>;

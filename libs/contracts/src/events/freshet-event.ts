@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { contentCreatedSchema, contentDeletedSchema, contentUpdatedSchema } from './content-events';
 import { jobCompletedSchema, jobDeadSchema, jobFailedSchema, jobQueuedSchema, jobStartedSchema } from './job-events';
 import { sourceStatusSchema } from './source-events';
-import { cacheClearedSchema, cacheWrittenSchema } from './cache-events';
+import { cacheClearedSchema, cacheExpiredSchema, cacheWrittenSchema } from './cache-events';
 import { metricsUpdatedSchema } from './metrics-events';
 
 export const freshetEventSchema = z.discriminatedUnion('type', [
@@ -18,6 +18,7 @@ export const freshetEventSchema = z.discriminatedUnion('type', [
   sourceStatusSchema,
   cacheWrittenSchema,
   cacheClearedSchema,
+  cacheExpiredSchema,
   metricsUpdatedSchema,
 ]);
 

@@ -27,6 +27,12 @@ export const sourceDefinitionSchema = z.object({
   staleAfterMs: z.number().int().positive().default(3_600_000),
   /** The background scan syncs a source not synced for this long (default 15 min). */
   minAgeMs: z.number().int().positive().default(900_000),
+  /**
+   * Optional memory policy for rarely read sources: drop this source's view from Redis when
+   * nobody has read it and no event has changed it for this long; the next read is answered
+   * from the database and rebuilds it. Unset: the view is kept.
+   */
+  cacheTtlMs: z.number().int().min(1_000).optional(),
   /** Hints for the scheduler: a preferred interval and a priority for background syncs. */
   schedule: z
     .object({ intervalMs: z.number().int().min(1_000).optional(), backgroundPriority: z.number().int().min(0).max(10).optional() })
