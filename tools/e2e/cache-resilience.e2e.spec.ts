@@ -25,9 +25,9 @@ const through = (url: string, proxy: TcpProxy) => {
   return parsed.toString();
 };
 
-async function read(query = 'limit=1000'): Promise<{ status: number; body: SnapshotPage & { error?: { code: string; message: string } } }> {
+async function read(query = 'limit=1000'): Promise<{ status: number; body: SnapshotPage & { error?: string; message?: string } }> {
   const res = await fetch(`${stack.urls.cache}/internal/v1/snapshots/${TENANT}/${SOURCE}?${query}`);
-  return { status: res.status, body: (await res.json()) as SnapshotPage & { error?: { code: string; message: string } } };
+  return { status: res.status, body: (await res.json()) as SnapshotPage & { error?: string; message?: string } };
 }
 
 async function readOk(query?: string): Promise<SnapshotPage> {
@@ -138,8 +138,8 @@ describe('cache resilience', () => {
       redisProxy.cut(); // both lost now
       const both = await read();
       expect(both.status).toBe(503);
-      expect(both.body.error?.code).toBe('SNAPSHOT_UNAVAILABLE');
-      expect(both.body.error?.message).toMatch(/neither the cache \(Redis\) nor the database/);
+      expect(both.body.error).toBe('SNAPSHOT_UNAVAILABLE');
+      expect(both.body.message).toMatch(/neither the cache \(Redis\) nor the database/);
     } finally {
       redisProxy.restore();
       postgresProxy.restore();

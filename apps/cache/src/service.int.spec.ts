@@ -326,16 +326,16 @@ describe('snapshot reads', () => {
   });
 
   it('answers 404 for an unknown source and 400 for bad parameters', async () => {
-    const unknown = await http<{ error: { code: string; message: string } }>(`/internal/v1/snapshots/${TENANT}/nope`);
+    const unknown = await http<{ error: string; message: string }>(`/internal/v1/snapshots/${TENANT}/nope`);
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('SOURCE_NOT_FOUND');
-    expect(unknown.body.error.message).toContain('nope');
+    expect(unknown.body.error).toBe('SOURCE_NOT_FOUND');
+    expect(unknown.body.message).toContain('nope');
     expect((await http(`/internal/v1/snapshots/other/orders`)).status).toBe(404);
 
     for (const query of ['?limit=0', '?limit=1001', '?limit=abc', '?updatedSince=yesterday', '?updatedField=a.b', '?cursor=%21%21', '?cursor=YWJj', '?colour=red']) {
-      const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/orders${query}`);
+      const res = await http<{ error: string }>(`/internal/v1/snapshots/${TENANT}/orders${query}`);
       expect(res.status, query).toBe(400);
-      expect(['VALIDATION_FAILED', 'BAD_CURSOR']).toContain(res.body.error.code);
+      expect(['VALIDATION_FAILED', 'BAD_CURSOR']).toContain(res.body.error);
     }
     expect((await http(`/internal/v1/snapshots/a.b/orders`)).status).toBe(400);
   });
@@ -346,9 +346,9 @@ describe('snapshot reads', () => {
     const cursor = decodeCursor(first.next ?? '');
     expect(cursor).toMatchObject({ origin: 'cache', epoch: first.meta.epoch, seq: first.meta.seq });
     for (const changed of [{ ...cursor, incarnation: 'another-build' }, { ...cursor, seq: 1_000_000 }, { ...cursor, epoch: 'old-stream' }]) {
-      const res = await http<{ error: { code: string } }>(`/internal/v1/snapshots/${TENANT}/paged?cursor=${encodeCursor(changed)}`);
+      const res = await http<{ error: string }>(`/internal/v1/snapshots/${TENANT}/paged?cursor=${encodeCursor(changed)}`);
       expect(res.status).toBe(409);
-      expect(res.body.error.code).toBe('SNAPSHOT_RESET');
+      expect(res.body.error).toBe('SNAPSHOT_RESET');
     }
   });
 

@@ -94,7 +94,7 @@ describe('refresh', () => {
   it('answers 503 while no scheduler answers, then relays the scheduler’s decision', async () => {
     const noScheduler = await fetch(`${base}/v1/tenants/acme/sources/orders/refresh`, { method: 'POST' });
     expect(noScheduler.status).toBe(503);
-    expect(((await noScheduler.json()) as { error: { code: string } }).error.code).toBe('SCHEDULER_UNAVAILABLE');
+    expect(((await noScheduler.json()) as { error: string }).error).toBe('SCHEDULER_UNAVAILABLE');
 
     const jobId = randomUUID();
     standIns.push(

@@ -128,8 +128,8 @@ describe('sync-scheduler service', () => {
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ retryOf: reply.jobId, joined: false });
     expect(retried.body.jobId).not.toBe(reply.jobId);
-    const again = await http<{ error: { code: string } }>(`/v1/jobs/${retried.body.jobId}/retry`, { method: 'POST' });
-    expect(again).toMatchObject({ status: 409, body: { error: { code: 'JOB_NOT_DEAD' } } });
+    const again = await http<{ error: string }>(`/v1/jobs/${retried.body.jobId}/retry`, { method: 'POST' });
+    expect(again).toMatchObject({ status: 409, body: { error: 'JOB_NOT_DEAD' } });
   });
 
   it('survives malformed worker events, counting them, and keeps following valid ones', async () => {

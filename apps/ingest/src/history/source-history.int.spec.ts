@@ -92,7 +92,7 @@ describe('source history', () => {
   ])('refuses %s with 400', async (_label, query, message) => {
     const res = await get(query);
     expect(res.statusCode).toBe(400);
-    expect(res.json<{ error: { message: string } }>().error.message).toMatch(message);
+    expect(res.json<{ message: string }>().message).toMatch(message);
   });
 
   it('answers 404 for an unknown source', async () => {
