@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, requestJson, respondJson } from '@freshet/bus';
+import { busTopology, ensureStreams, publishEvent, readStreamBounds, requestJson, respondJson } from '@freshet/bus';
 import {
   RPC,
   getSourceRequestSchema,
@@ -23,7 +23,6 @@ import { startCache, type RunningCache } from './service';
 import { startProjectionConsumer } from './projection/projection-consumer';
 import { trackGeneration } from './projection/generation';
 import { decodeCursor, encodeCursor } from './snapshots/cursor';
-import { readStreamPosition } from './projection/stream-epoch';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 
 const names = testNames('cachesvc');
@@ -209,7 +208,7 @@ describe('cache projection', () => {
     const applied: number[] = [];
     const generation = trackGeneration({
       redis,
-      epoch: (await readStreamPosition(await jetstreamManager(nc), names.eventsStream)).epoch,
+      epoch: (await readStreamBounds(nc, names.eventsStream)).epoch,
       trustNewAtStart: false,
       refreshMs: 60_000,
       onError: () => {},

@@ -2,15 +2,14 @@
 // consumer of the events stream, snapshot reads over HTTP and NATS with stale-while-
 // revalidate, with an orderly stop: stop answering, let revalidation requests in flight
 // finish, stop applying events (the in-flight one finishes), then drain the bus.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
-import { closeBus, connectBus, ensureStreams, streamLastSequence, topologyFromConfig } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, readStreamBounds, streamLastSequence, topologyFromConfig } from '@freshet/bus';
 import { createServiceMetrics, HttpProblem, type Logger } from '@freshet/telemetry';
 import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
 import { consumerStartsAtStreamStart, startProjectionConsumer } from './projection/projection-consumer';
 import { trackGeneration } from './projection/generation';
-import { readStreamPosition } from './projection/stream-epoch';
 import { createViewRebuilder } from './rebuild/view-rebuilder';
 import { createDatabaseRecords } from './snapshots/database-records';
 import { createRedisSourceInfoStore } from './snapshots/source-info-store';
@@ -40,7 +39,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
   const prefix = config.FRESHET_SUBJECT_PREFIX;
   const stream = config.FRESHET_EVENTS_STREAM;
   const js = jetstream(nc);
-  const position = await readStreamPosition(await jetstreamManager(nc, { checkAPI: false }), stream);
+  const position = await readStreamBounds(nc, stream);
   const generation = trackGeneration({
     redis,
     epoch: position.epoch,

@@ -64,3 +64,4 @@ export {
 export { respondJson, type RpcAnswer } from './respond-json';
 export { requestJson, RpcBadReplyError, RpcUnavailableError } from './request-json';
 export { topologyFromConfig, type BusSettings } from './topology-from-config';
+export { epochOf, readStreamBounds, type StreamBounds } from './stream-epoch';

@@ -17,3 +17,4 @@ export * from './sources/http-connector';
 export * from './sources/connector-presets';
 export * from './sources/sql-poll-connector';
 export * from './cache/snapshot';
+export * from './stream-position';

@@ -8,13 +8,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { API_CODES, consumeDurable, ensureDurableConsumer, isApiError, type ConsumerHandle, type HandlerResult } from '@freshet/bus';
+import { API_CODES, consumeDurable, ensureDurableConsumer, isApiError, type ConsumerHandle, type HandlerResult, type StreamBounds } from '@freshet/bus';
 import { allEventsSubject, freshetEventSchema, type FreshetEvent } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import { isProjectedFamily, projectionOpFor } from './projection-op';
 import { applyProjectionOp } from './projection-store';
 import type { GenerationTracker } from './generation';
-import type { StreamPosition } from './stream-epoch';
 
 /**
  * One unacked event at a time, across all replicas: with more, a nak'd event could be
@@ -105,7 +104,7 @@ export async function startProjectionConsumer(options: ProjectionConsumerOptions
  * holds every event (it does not exist yet, or never took a message): then every view it
  * makes from nothing will see all of its source's events, and the generation may trust them.
  */
-export async function consumerStartsAtStreamStart(nc: NatsConnection, stream: string, durable: string, position: StreamPosition): Promise<boolean> {
+export async function consumerStartsAtStreamStart(nc: NatsConnection, stream: string, durable: string, position: StreamBounds): Promise<boolean> {
   if (position.firstSeq > 1) return false; // the stream lost its first events (limits, purge)
   const jsm = await jetstreamManager(nc, { checkAPI: false });
   try {
