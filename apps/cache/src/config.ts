@@ -31,6 +31,11 @@ export const cacheConfigSchema = z.object({
   CACHE_REBUILD_CLAIM_TTL_MS: positiveMs.default(300_000),
   /** How often the projection reads the views' generation again (after a Redis flush, views it makes are cold until then). */
   CACHE_GENERATION_REFRESH_MS: positiveMs.default(1_000),
+  /**
+   * Memory for encoded snapshot pages of unchanged views (keyed by the exact view state, so
+   * never stale); 0 turns it off.
+   */
+  CACHE_PAGE_MEMO_BYTES: z.coerce.number().int().nonnegative().default(64 * 1024 * 1024),
   /** At most one metrics.updated per tenant per this interval (per replica). */
   CACHE_METRICS_INTERVAL_MS: positiveMs.default(1_000),
   /** How often each replica drops the views whose source's cacheTtlMs ran out (cache.expired); reads only Redis. */

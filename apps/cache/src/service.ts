@@ -117,6 +117,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     rebuilder,
     streamLastSeq,
     revalidator,
+    pageMemoBytes: config.CACHE_PAGE_MEMO_BYTES,
     onRead: (tenant, read) => readMetrics.record(tenant, read),
     onServed: (tenant, source, info, servedFrom) => {
       expiry.touch(tenant, source, info);

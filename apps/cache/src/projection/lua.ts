@@ -22,3 +22,15 @@ export async function runScript(redis: Redis, script: LuaScript, keys: string[],
     return redis.eval(script.source, script.keys, ...keys, ...args);
   }
 }
+
+/** As runScript, with the reply's strings as Buffers (no decoding of large values). */
+export async function runScriptBuffer(redis: Redis, script: LuaScript, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
+  if (keys.length !== script.keys) throw new TypeError(`script takes ${script.keys} keys, got ${keys.length}`);
+  try {
+    // callBuffer goes through the same command path as evalsha (keyPrefix applies to KEYS).
+    return await redis.callBuffer('evalsha', script.sha, script.keys, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.callBuffer('eval', script.source, script.keys, ...keys, ...args);
+  }
+}

@@ -22,7 +22,7 @@ async function deleteKeys(client: Redis, pattern: string): Promise<void> {
 
 const snapshotOf = async (tenant: string, source: string) => {
   const page = await readProjectionPage(redis, tenant, source, { limit: 1000 });
-  return { meta: page.meta, entries: page.entries };
+  return { meta: page.meta, entries: page.entries.map((e) => ({ ...e, json: e.json?.toString() ?? null })) };
 };
 
 beforeAll(() => {

@@ -5,7 +5,7 @@
 // changes nothing — and a page's records, `seq` and generation always belong together.
 import type { Redis } from 'ioredis';
 import { sourceKeyList, sourceKeys } from './keys';
-import { luaScript, runScript } from './lua';
+import { luaScript, runScript, runScriptBuffer } from './lua';
 import type { ProjectionOp } from './projection-op';
 import { lexRange } from './lex-range';
 
@@ -112,8 +112,8 @@ export interface ViewMeta {
 
 export interface RawPageEntry {
   key: string;
-  /** Record JSON; null when the index names a key the records hash lacks. */
-  json: string | null;
+  /** Record JSON as stored (not decoded: a page is sent on as bytes); null when the index names a key the records hash lacks. */
+  json: Buffer | null;
   /** Sequence of the event that last wrote the record (0 when unknown). */
   version: number;
 }
@@ -125,8 +125,9 @@ export interface RawPage {
   lastKey: string | undefined;
 }
 
-const toInt = (value: unknown): number => {
-  const n = typeof value === 'string' ? Number.parseInt(value, 10) : NaN;
+const text = (value: Buffer | null | undefined): string => (value ? value.toString('utf8') : '');
+const toInt = (value: Buffer | null | undefined): number => {
+  const n = value ? Number.parseInt(value.toString('latin1'), 10) : NaN;
   return Number.isFinite(n) ? n : 0;
 };
 
@@ -138,29 +139,36 @@ export async function readProjectionPage(
   page: { after?: string; prefix?: string; limit: number },
 ): Promise<RawPage> {
   const { min, max } = lexRange(page.after, page.prefix);
-  const reply = (await runScript(redis, READ_PAGE, sourceKeyList(sourceKeys(tenant, source)), [min, max, page.limit])) as [
-    string,
-    string,
-    string,
+  const reply = (await runScriptBuffer(redis, READ_PAGE, sourceKeyList(sourceKeys(tenant, source)), [min, max, page.limit])) as [
+    Buffer,
+    Buffer,
+    Buffer,
     number,
-    string[],
-    (string | null)[],
-    (string | null)[],
-    string,
-    string,
+    Buffer[],
+    (Buffer | null)[],
+    (Buffer | null)[],
+    Buffer,
+    Buffer,
   ];
   const [seq, lastSyncedAt, count, hasMore, keys, records, versions, generation, incarnation] = reply;
-  const entries = keys.map((key, i) => ({ key, json: records[i] ?? null, version: toInt(versions[i]) }));
+  const keyTexts = keys.map((key) => key.toString('utf8'));
+  const entries = keyTexts.map((key, i) => ({ key, json: records[i] ?? null, version: toInt(versions[i]) }));
+  const synced = text(lastSyncedAt);
   return {
-    meta: { seq: toInt(seq), lastSyncedAt: lastSyncedAt === '' ? null : lastSyncedAt, count: toInt(count), generation, incarnation },
+    meta: { seq: toInt(seq), lastSyncedAt: synced === '' ? null : synced, count: toInt(count), generation: text(generation), incarnation: text(incarnation) },
     entries,
-    lastKey: hasMore === 1 ? keys.at(-1) : undefined,
+    lastKey: hasMore === 1 ? keyTexts.at(-1) : undefined,
   };
 }
 
-/** The view's meta alone. */
+/** The view's meta alone: one HMGET, much cheaper than a page. */
 export async function readViewMeta(redis: Redis, tenant: string, source: string): Promise<ViewMeta> {
-  return (await readProjectionPage(redis, tenant, source, { limit: 0 })).meta;
+  const [seq, lastSyncedAt, count, generation, incarnation] = await redis.hmget(sourceKeys(tenant, source).meta, 'seq', 'lastSyncedAt', 'count', 'generation', 'incarnation');
+  const int = (value: string | null) => {
+    const n = value === null ? NaN : Number.parseInt(value, 10);
+    return Number.isFinite(n) ? n : 0;
+  };
+  return { seq: int(seq ?? null), lastSyncedAt: lastSyncedAt || null, count: int(count ?? null), generation: generation ?? '', incarnation: incarnation ?? '' };
 }
 
 // KEYS: meta. ARGV: expected generation. Makes a complete view partial (it is rebuilt).

@@ -17,7 +17,7 @@ const put = (source: string, seq: number, key: string, v: number) =>
   applyProjectionOp(redis, 'acme', source, seq, { kind: 'put', key, json: JSON.stringify({ v }) }, CONSUMER);
 const view = async (source: string) => {
   const page = await readProjectionPage(redis, 'acme', source, { limit: 1000 });
-  return { meta: page.meta, records: Object.fromEntries(page.entries.map((e) => [e.key, JSON.parse(e.json ?? 'null') as unknown])) };
+  return { meta: page.meta, records: Object.fromEntries(page.entries.map((e) => [e.key, JSON.parse(e.json?.toString() ?? 'null') as unknown])) };
 };
 
 beforeAll(() => {

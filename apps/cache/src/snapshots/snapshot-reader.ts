@@ -20,14 +20,16 @@ import type { Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { recordSchema, type FreshnessState, type ServedFrom, type SnapshotPage, type SnapshotRequest, type SourceInfo, type UpstreamRecord } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
-import { markViewCorrupt, readProjectionPage, type RawPage } from '../projection/projection-store';
-import { readGeneration, type GenerationTracker } from '../projection/generation';
+import { markViewCorrupt, readProjectionPage, readViewMeta, type RawPage, type ViewMeta } from '../projection/projection-store';
+import { readGeneration, type Generation, type GenerationTracker } from '../projection/generation';
 import type { Revalidator } from '../revalidation/revalidator';
 import type { ViewRebuilder } from '../rebuild/view-rebuilder';
 import { decodeCursor, encodeCursor, type SnapshotCursor } from './cursor';
 import { DatabaseUnavailableError, type DatabaseRecords } from './database-records';
 import { freshnessOf } from './freshness';
 import { isUpdatedAfter } from './record-filters';
+import { encodeRecords, encodeSnapshotPageWith, looksLikeJsonObject, type EncodedRecord } from './encode-page';
+import { createPageMemo, pageMemoKey } from './page-memo';
 import type { SourceDirectory } from './source-directory';
 
 export interface SnapshotReadOptions {
@@ -36,6 +38,9 @@ export interface SnapshotReadOptions {
 }
 
 export interface SnapshotReader {
+  /** The page as JSON bytes, ready to send (the fast path: records go out as stored); `head` is written first inside the object, e.g. `"ok":true,`. */
+  readEncoded(request: SnapshotRequest, options?: SnapshotReadOptions, head?: string): Promise<Buffer>;
+  /** The page as an object (tests, in-process callers). */
   read(request: SnapshotRequest, options?: SnapshotReadOptions): Promise<SnapshotPage>;
 }
 
@@ -57,12 +62,15 @@ export interface SnapshotReaderOptions {
   onRead?: (tenant: string, read: { hit: boolean; servedFrom: ServedFrom }) => void;
   /** Told of every answered read with the source's definition and where it came from (the view expiry: a read keeps the view). */
   onServed?: (tenant: string, source: string, info: SourceInfo, servedFrom: ServedFrom) => void;
+  /** Memory for encoded pages of unchanged views (0 turns it off). */
+  pageMemoBytes?: number;
   now?: () => number;
 }
 
 /** A page as served, before freshness. */
 interface ServedPage {
-  records: SnapshotPage['records'];
+  /** The page's records, encoded (`[…]`). */
+  recordsJson: Buffer;
   seq: number;
   lastSyncedAt: string | null;
   count: number;
@@ -73,9 +81,9 @@ interface ServedPage {
 
 type CacheAttempt = { kind: 'served'; page: ServedPage } | { kind: 'cold' } | { kind: 'unavailable'; error: unknown };
 
-function parseRecord(json: string): UpstreamRecord | undefined {
+function parseRecord(json: Buffer): UpstreamRecord | undefined {
   try {
-    const parsed = recordSchema.safeParse(JSON.parse(json));
+    const parsed = recordSchema.safeParse(JSON.parse(json.toString('utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -84,43 +92,93 @@ function parseRecord(json: string): UpstreamRecord | undefined {
 
 export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotReader {
   const { redis, directory, logger, epoch, generation, database, rebuilder, streamLastSeq, revalidator, onRead, now = Date.now } = options;
+  const memo = createPageMemo(options.pageMemoBytes ?? 64 * 1024 * 1024);
   const corruptEntries = options.meter.createCounter('freshet_cache_corrupt_entries_total', {
     description: 'Unreadable records found in a view (the view is rebuilt)',
   });
 
+  /** Partial in the current generation (see generation.ts): never served, rebuilt instead. */
+  const isCold = (meta: ViewMeta, current: Generation): boolean => {
+    // No meta at all: no event of the source applied yet. In a generation that trusts new
+    // views that is exact — an empty view at seq 0, the stream holds every event after it.
+    const untouched = meta.generation === '' && meta.seq === 0 && meta.count === 0;
+    return meta.generation !== current.id && !(untouched && current.trustNew);
+  };
+  const checkCursor = (cursor: SnapshotCursor | undefined, meta: ViewMeta): void => {
+    if (cursor && (cursor.incarnation !== meta.incarnation || cursor.seq > meta.seq)) {
+      throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the view this cursor walks was rebuilt since its first page; read the snapshot again from the start');
+    }
+  };
+  const served = (meta: ViewMeta, asOf: number, recordsJson: Buffer, lastKey: string | undefined): CacheAttempt => ({
+    kind: 'served',
+    page: {
+      recordsJson,
+      seq: asOf,
+      lastSyncedAt: meta.lastSyncedAt,
+      count: meta.count,
+      next: lastKey === undefined ? undefined : { seq: asOf, epoch, after: lastKey, origin: 'cache', incarnation: meta.incarnation },
+      servedFrom: 'cache',
+      hit: meta.lastSyncedAt !== null || meta.count > 0,
+    },
+  });
+
   const fromCache = async (request: SnapshotRequest, cursor: SnapshotCursor | undefined, sinceMs: number | undefined): Promise<CacheAttempt> => {
     const { tenant, source, limit, prefix, updatedField } = request;
-    let raw: RawPage;
-    let current;
+    const after = cursor?.after;
+    let current: Generation | undefined;
+    let head: ViewMeta;
     try {
-      [current, raw] = await Promise.all([readGeneration(redis), readProjectionPage(redis, tenant, source, { after: cursor?.after, prefix, limit })]);
+      [current, head] = await Promise.all([readGeneration(redis), readViewMeta(redis, tenant, source)]);
       // Gone (a flushed Redis) or of another stream: a new generation makes every view cold.
       if (!current || current.epoch !== epoch) current = await generation.refresh();
     } catch (error) {
       return { kind: 'unavailable', error };
     }
-    // No meta at all: no event of the source applied yet. In a generation that trusts new
-    // views that is exact — an empty view at seq 0, the stream holds every event after it.
-    const untouched = raw.meta.generation === '' && raw.meta.seq === 0 && raw.meta.count === 0;
-    if (raw.meta.generation !== current.id && !(untouched && current.trustNew)) {
+    if (isCold(head, current)) {
       rebuilder.request(tenant, source, current.id);
       return { kind: 'cold' };
     }
-    if (cursor && (cursor.incarnation !== raw.meta.incarnation || cursor.seq > raw.meta.seq)) {
-      throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the view this cursor walks was rebuilt since its first page; read the snapshot again from the start');
+    checkCursor(cursor, head);
+    // Pages of an unchanged view are the same bytes: served from memory after one meta read.
+    const memoable = sinceMs === undefined;
+    const keyFor = (meta: ViewMeta, asOf: number) =>
+      pageMemoKey({ tenant, source, generation: meta.generation, incarnation: meta.incarnation, seq: meta.seq, asOf, after, prefix, limit });
+    if (memoable) {
+      const asOf = cursor?.seq ?? head.seq;
+      const hit = memo.get(keyFor(head, asOf));
+      if (hit) return served(head, asOf, hit.recordsJson, hit.lastKey);
     }
+    let raw: RawPage;
+    try {
+      raw = await readProjectionPage(redis, tenant, source, { after, prefix, limit });
+    } catch (error) {
+      return { kind: 'unavailable', error };
+    }
+    // The page's own meta decides (the view may have moved since the head was read).
+    if (isCold(raw.meta, current)) {
+      rebuilder.request(tenant, source, current.id);
+      return { kind: 'cold' };
+    }
+    checkCursor(cursor, raw.meta);
     const asOf = cursor?.seq ?? raw.meta.seq;
-    const records: SnapshotPage['records'] = [];
+    const records: EncodedRecord[] = [];
     let corrupt = 0;
     for (const entry of raw.entries) {
       if (entry.version > asOf) continue; // written after the walk's position: the stream carries it
-      const record = entry.json === null ? undefined : parseRecord(entry.json);
-      if (record === undefined) {
+      if (entry.json === null || !looksLikeJsonObject(entry.json)) {
         corrupt += 1;
         continue;
       }
-      if (sinceMs !== undefined && !isUpdatedAfter(record, updatedField, sinceMs)) continue;
-      records.push({ key: entry.key, record });
+      // Only a filter on a record field needs the record itself; otherwise its bytes go out as stored.
+      if (sinceMs !== undefined) {
+        const record = parseRecord(entry.json);
+        if (record === undefined) {
+          corrupt += 1;
+          continue;
+        }
+        if (!isUpdatedAfter(record, updatedField, sinceMs)) continue;
+      }
+      records.push({ key: entry.key, json: entry.json });
     }
     if (corrupt > 0) {
       // Damaged in Redis (by hand, a bad restore, a bug): never serve the rest as whole.
@@ -130,11 +188,9 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
       rebuilder.request(tenant, source, current.id);
       return { kind: 'cold' };
     }
-    const next = raw.lastKey === undefined ? undefined : { seq: asOf, epoch, after: raw.lastKey, origin: 'cache' as const, incarnation: raw.meta.incarnation };
-    return {
-      kind: 'served',
-      page: { records, seq: asOf, lastSyncedAt: raw.meta.lastSyncedAt, count: raw.meta.count, next, servedFrom: 'cache', hit: raw.meta.lastSyncedAt !== null || raw.meta.count > 0 },
-    };
+    const recordsJson = encodeRecords(records);
+    if (memoable) memo.set(keyFor(raw.meta, asOf), { recordsJson, lastKey: raw.lastKey });
+    return served(raw.meta, asOf, recordsJson, raw.lastKey);
   };
 
   const fromDatabase = async (request: SnapshotRequest, cursor: SnapshotCursor | undefined, sinceMs: number | undefined): Promise<ServedPage> => {
@@ -142,9 +198,9 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
     // The position first: every event up to it is in what the database answers after.
     const seq = cursor?.seq ?? (await streamLastSeq());
     const page = await database.page(tenant, source, { after: cursor?.after, prefix, limit });
-    const records = sinceMs === undefined ? page.records : page.records.filter(({ record }) => isUpdatedAfter(record, updatedField, sinceMs));
+    const kept = sinceMs === undefined ? page.records : page.records.filter(({ record }) => isUpdatedAfter(record, updatedField, sinceMs));
     return {
-      records,
+      recordsJson: Buffer.from(JSON.stringify(kept)),
       seq,
       lastSyncedAt: page.lastSyncedAt,
       count: page.count,
@@ -156,8 +212,8 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
 
   const unavailable = (message: string, cause: unknown) => new HttpProblem(503, 'SNAPSHOT_UNAVAILABLE', message, undefined, { cause });
 
-  return {
-    async read(request, readOptions = {}) {
+  const readEncoded = async (request: SnapshotRequest, readOptions: SnapshotReadOptions = {}, head = ''): Promise<Buffer> => {
+    {
       const { tenant, source, updatedSince } = request;
       const cursor = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
       if (cursor && cursor.epoch !== epoch) {
@@ -187,20 +243,30 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
           : freshness.state;
       onRead?.(tenant, { hit: page.hit, servedFrom: page.servedFrom });
       options.onServed?.(tenant, source, info, page.servedFrom);
-      return {
-        records: page.records,
-        ...(page.next === undefined ? {} : { next: encodeCursor(page.next) }),
-        meta: {
-          seq: page.seq,
-          epoch,
-          lastSyncedAt: page.lastSyncedAt,
-          ageMs: freshness.ageMs,
-          staleAfterMs: info.staleAfterMs,
-          state,
-          servedFrom: page.servedFrom,
-          count: page.count,
+      return encodeSnapshotPageWith(
+        page.recordsJson,
+        {
+          ...(page.next === undefined ? {} : { next: encodeCursor(page.next) }),
+          meta: {
+            seq: page.seq,
+            epoch,
+            lastSyncedAt: page.lastSyncedAt,
+            ageMs: freshness.ageMs,
+            staleAfterMs: info.staleAfterMs,
+            state,
+            servedFrom: page.servedFrom,
+            count: page.count,
+          },
         },
-      };
+        head,
+      );
+    }
+  };
+
+  return {
+    readEncoded,
+    async read(request, readOptions) {
+      return JSON.parse((await readEncoded(request, readOptions)).toString('utf8')) as SnapshotPage;
     },
   };
 }
