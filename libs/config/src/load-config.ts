@@ -5,6 +5,14 @@ import { ConfigError } from './config-error';
 
 type EnvSource = Record<string, string | undefined>;
 
+/** Variables whose values never appear in an error (it is printed and logged). */
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN|PRIVATE|PUBLIC_KEY|API_KEY/;
+
+function shown(variable: string, value: string | undefined): string {
+  if (variable === '(root)' || value === undefined) return '';
+  return SECRET_VARIABLE.test(variable) ? ' (value hidden)' : ` (got ${JSON.stringify(value)})`;
+}
+
 export function loadConfig<S extends z.ZodObject>(
   service: string,
   schema: S,
@@ -17,7 +25,7 @@ export function loadConfig<S extends z.ZodObject>(
     const problems = result.error.issues.map((issue) => {
       const variable = issue.path.map(String).join('.') || '(root)';
       const unset = issue.code === 'invalid_type' && cleaned[variable] === undefined;
-      return { variable, message: unset ? 'is required but not set' : `${issue.message} (got ${JSON.stringify(cleaned[variable])})` };
+      return { variable, message: unset ? 'is required but not set' : `${issue.message}${shown(variable, cleaned[variable])}` };
     });
     throw new ConfigError(service, problems);
   }

@@ -40,4 +40,19 @@ describe('loadConfig', () => {
     expect(configError.message).toMatch(/PORT: .*\(got "eighty"\)/);
     expect(configError.message).not.toMatch(/PORT: is required/);
   });
+
+  it('never prints the value of a secret variable', () => {
+    const withSecret = z.object({ GATEWAY_JWT_SECRET: z.string().min(32), API_TOKEN: z.string().regex(/^t_/) });
+    let error: unknown;
+    try {
+      loadConfig('gateway', withSecret, { GATEWAY_JWT_SECRET: 'short-but-secret', API_TOKEN: 'leaky-value' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/GATEWAY_JWT_SECRET: .*\(value hidden\)/);
+    expect(message).not.toContain('short-but-secret');
+    expect(message).not.toContain('leaky-value');
+  });
 });
