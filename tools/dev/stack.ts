@@ -3,6 +3,7 @@
 // Postgres schema, Redis prefix). Used by `npm start` and by the end-to-end tests, which
 // launch their own isolated stack on free ports.
 import { AppProcess } from './app-process';
+import { devGatewayAuthEnv } from './dev-token';
 import { DEFAULT_SERVICE_URLS, type ServiceUrls } from './service-probes';
 
 export const APP_NAMES = ['upstream-sim', 'ingest', 'sync-scheduler', 'cache', 'gateway'] as const;
@@ -56,6 +57,8 @@ function envFor(app: AppName, options: StackOptions): Record<string, string> {
     // Each service that keeps tables has its own schema: ingest the store, the scheduler its ledger.
     DATABASE_SCHEMA: app === 'sync-scheduler' ? `${options.names.databaseSchema}_scheduler` : options.names.databaseSchema,
     REDIS_KEY_PREFIX: options.names.redisKeyPrefix,
+    // The development JWT secret (and a cookie usable over http) unless configured otherwise.
+    ...(app === 'gateway' ? devGatewayAuthEnv(process.env) : {}),
     ...options.extraEnv?.[app],
   };
 }

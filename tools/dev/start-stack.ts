@@ -1,6 +1,7 @@
 // `npm start`: checks (and where it can, starts) Postgres, Redis and NATS, starts every
 // app, seeds the demo tenant and source, prints how to watch it work. Ctrl-C stops all.
 import { seedDemo, DEMO } from './demo-seed';
+import { devGatewayAuthEnv, devToken } from './dev-token';
 import { ensureServices } from './ensure-services';
 import { DEFAULT_SERVICE_URLS } from './service-probes';
 import { DEV_PORTS, launchStack } from './stack';
@@ -45,16 +46,26 @@ try {
   }
   const gw = stack.urls.gateway;
   const sim = stack.urls['upstream-sim'];
+  // Only when the gateway runs with the development secret can this token work.
+  const token = devGatewayAuthEnv(env).GATEWAY_JWT_SECRET ? await devToken({ tenant: DEMO.tenant, ttl: '12h' }) : undefined;
+  const auth = token ? ` -H "authorization: Bearer $FRESHET_TOKEN"` : '';
   console.log(`
 ──────────────────────────────────────────────────────────────────────
  Freshet is up.   Gateway: ${gw}
-
+${
+  token
+    ? `
+ Development token (tenant ${DEMO.tenant}, all scopes, 12 h; signed with the dev-only secret):
+   export FRESHET_TOKEN=${token}
+`
+    : ''
+}
  Watch the demo source live:
-   curl -N ${gw}/v1/tenants/${DEMO.tenant}/sources/${DEMO.source}/events
+   curl -N${auth} ${gw}/v1/tenants/${DEMO.tenant}/sources/${DEMO.source}/events
 
  Change the upstream, then ask for a sync:
    curl -X POST ${sim}/admin/datasets/${DEMO.dataset}/items -H 'content-type: application/json' -d '{"name":"Fresh item"}'
-   curl -X POST ${gw}/v1/tenants/${DEMO.tenant}/sources/${DEMO.source}/refresh
+   curl -X POST${auth} ${gw}/v1/tenants/${DEMO.tenant}/sources/${DEMO.source}/refresh
 
  Health: ${gw}/readyz   Metrics: ${gw}/metrics   Ctrl-C stops everything.
 ──────────────────────────────────────────────────────────────────────

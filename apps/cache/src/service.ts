@@ -21,6 +21,8 @@ import { createViewClearer } from './cache-events/clear-views';
 import { createReadMetrics } from './cache-events/read-metrics';
 import { createWrittenNotifier } from './cache-events/written-notifier';
 import { createViewExpiry } from './cache-events/expiry-sweeper';
+import { createReadStats } from './stats/read-stats';
+import { startCacheAdminRpc } from './stats/cache-admin-rpc';
 
 export interface RunningCache {
   url: string;
@@ -60,6 +62,8 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
   // Views of sources with a cacheTtlMs: kept while read or changed, dropped after (cache.expired).
   const expiry = createViewExpiry({ redis, js, prefix, logger, directory, infoStore, sweepMs: config.CACHE_EXPIRY_SWEEP_MS });
   const readMetrics = createReadMetrics({ meter: metrics.meter, js, prefix, logger, intervalMs: config.CACHE_METRICS_INTERVAL_MS });
+  // Cumulative per-tenant read counters in Redis (the gateway's overview), written at the same pace.
+  const readStats = createReadStats({ redis, logger, flushMs: config.CACHE_METRICS_INTERVAL_MS });
   const revalidator = createRevalidator({
     nc,
     js,
@@ -118,7 +122,10 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     streamLastSeq,
     revalidator,
     pageMemoBytes: config.CACHE_PAGE_MEMO_BYTES,
-    onRead: (tenant, read) => readMetrics.record(tenant, read),
+    onRead: (tenant, read) => {
+      readMetrics.record(tenant, read);
+      readStats.record(tenant, read);
+    },
     onServed: (tenant, source, info, servedFrom) => {
       expiry.touch(tenant, source, info);
       // Served from the database: Redis may have lost the definition's copy with the view
@@ -127,6 +134,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     },
   });
   const rpc = startSnapshotRpc(nc, snapshots, prefix, logger);
+  const adminRpc = startCacheAdminRpc(nc, prefix, { redis, directory, retryAfterMs: config.CACHE_REVALIDATE_RETRY_AFTER_MS, readStats }, logger);
 
   const app = await buildCacheApp({
     logger,
@@ -142,10 +150,11 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     async stop() {
       await app.close();
       rpc.unsubscribe();
+      adminRpc.unsubscribe();
       await Promise.all([revalidator.drain(), rebuilder.drain()]);
       await projection.stop();
       generation.stop();
-      await Promise.all([written.stop(), readMetrics.stop(), expiry.stop()]);
+      await Promise.all([written.stop(), readMetrics.stop(), readStats.stop(), expiry.stop()]);
       await closeBus(nc);
       redis.disconnect();
       await metrics.shutdown();

@@ -11,6 +11,8 @@ export const schedulerConfigSchema = z.object({
   /** How often the leader scans for sources due a background sync (default 10 min). */
   SCHEDULER_SCAN_INTERVAL_MS: z.coerce.number().int().min(1_000).default(600_000),
   SCHEDULER_SCAN_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Between scans, how often the leader looks for watched sources (demand signal) and scans if any (default 15 s; 0: never). */
+  SCHEDULER_DEMAND_SCAN_INTERVAL_MS: z.coerce.number().int().refine((ms) => ms === 0 || ms >= 1_000, 'must be 0 (off) or at least 1000').default(15_000),
   /** Finished jobs are removed from the ledger after this many days (default 7). */
   SCHEDULER_JOB_RETENTION_DAYS: z.coerce.number().positive().default(7),
   SCHEDULER_CLEANUP_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),

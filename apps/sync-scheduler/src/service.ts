@@ -19,9 +19,13 @@ import { revalidate } from './jobs/revalidate';
 import { createSchedulerMetrics } from './jobs/scheduler-metrics';
 import { every } from './periodic';
 import { startRevalidateResponder } from './rpc/revalidate-responder';
-import { runBackgroundScan } from './scan/background-scan';
+import { startAdminRpc } from './rpc/admin-responder';
+import type { JobRow } from './db/scheduler-tables';
+import { runBackgroundScan, runDemandScan, type ScanDeps } from './scan/background-scan';
 import { createScanLease } from './scan/scan-lease';
 import { createScanLoop } from './scan/scan-loop';
+import { observeScanMetrics } from './scan/scan-metrics';
+import { createWatchedSourcesReader } from './scan/watched-sources';
 
 export async function startScheduler(config: Readonly<SchedulerConfig>, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const metrics = createServiceMetrics('sync-scheduler');
@@ -77,15 +81,23 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
     },
   });
   const rpc = startRevalidateResponder(nc, prefix, config.SCHEDULER_RPC_TIMEOUT_MS, { revalidate: requestSync }, logger);
+  const retryDeadJob = (job: JobRow) =>
+    requestSync({ tenant: job.tenant, source: job.source, priority: job.priority, mode: job.mode === 'full' ? 'full' : 'incremental', reason: `retry of dead job ${job.job_id}` });
+  const adminRpc = startAdminRpc(nc, prefix, { db, retry: retryDeadJob }, logger);
 
   const lease = createScanLease({ connectionString: config.DATABASE_URL, key: `freshet-scan:${config.DATABASE_SCHEMA}`, logger, instanceId: config.SCHEDULER_INSTANCE_ID });
+  const demand = createWatchedSourcesReader({ nc, prefix, timeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, logger });
+  const scanDeps: ScanDeps = { nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: requestSync, stillLeader: () => lease.held(), now: () => new Date(), logger, readWatched: demand.read };
   const scanLoop = createScanLoop({
     intervalMs: config.SCHEDULER_SCAN_INTERVAL_MS,
+    demandIntervalMs: config.SCHEDULER_DEMAND_SCAN_INTERVAL_MS,
     lease,
     logger,
-    scan: () =>
-      runBackgroundScan({ nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: requestSync, stillLeader: () => lease.held(), now: () => new Date(), logger }),
+    scan: () => runBackgroundScan(scanDeps),
+    demandScan: () => runDemandScan(scanDeps),
+    demandStatus: demand.status,
   });
+  observeScanMetrics(metrics.meter, () => scanLoop.status());
   if (config.SCHEDULER_SCAN_ENABLED) scanLoop.start();
 
   const sweep = every(config.SCHEDULER_DISPATCH_SWEEP_MS, 'dispatch sweep', () => dispatcher.sweep(), logger);
@@ -108,7 +120,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
       instanceId: config.SCHEDULER_INSTANCE_ID,
       scanStatus: () => scanLoop.status(),
       leaseHolder: () => scanLoop.leaseHolder(),
-      retry: (job) => requestSync({ tenant: job.tenant, source: job.source, priority: job.priority, mode: job.mode === 'full' ? 'full' : 'incremental', reason: `retry of dead job ${job.job_id}` }),
+      retry: retryDeadJob,
     },
   });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -119,6 +131,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
     async stop() {
       await scanLoop.stop();
       rpc.unsubscribe();
+      adminRpc.unsubscribe();
       await app.close();
       await sweep.stop();
       await cleanup.stop();

@@ -13,8 +13,8 @@ export const DEFAULT_COMMANDS_STREAM = 'FRESHET_SYNC_COMMANDS';
 
 export const RPC = {
   ingest: { service: 'ingest', getSource: 'get-source', getHistory: 'get-history', listSources: 'list-sources', getRecords: 'get-records' },
-  scheduler: { service: 'scheduler', revalidate: 'revalidate' },
-  cache: { service: 'cache', snapshot: 'snapshot' },
+  scheduler: { service: 'scheduler', revalidate: 'revalidate', overview: 'overview', retry: 'retry' },
+  cache: { service: 'cache', snapshot: 'snapshot', freshness: 'freshness', stats: 'stats' },
 } as const;
 
 /** SSE event name the gateway uses for its own control messages. */

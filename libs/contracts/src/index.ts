@@ -18,3 +18,6 @@ export * from './sources/connector-presets';
 export * from './sources/sql-poll-connector';
 export * from './cache/snapshot';
 export * from './stream-position';
+export * from './demand';
+export * from './gateway/cache-admin-rpc';
+export * from './gateway/rest-api';

@@ -38,6 +38,13 @@ export const historyPageSchema = z.object({
 });
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 
+/** Ingest's answer to get-history: a page, or SOURCE_NOT_FOUND for a source the tenant does not have. */
+export const getHistoryReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), page: historyPageSchema }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type GetHistoryReply = z.infer<typeof getHistoryReplySchema>;
+
 /** Ask the scheduler for a sync of a source; joins the job already queued or running. */
 export const revalidateRequestSchema = z
   .object({
@@ -64,10 +71,14 @@ export const revalidateReplySchema = z.discriminatedUnion('ok', [
 ]);
 export type RevalidateReply = z.infer<typeof revalidateReplySchema>;
 
-/** Every source with what the scheduler needs to decide a background sync, paged by id. */
+/**
+ * Every source with what the scheduler needs to decide a background sync, paged by id;
+ * with `tenant`, that tenant's sources only (the gateway's source list and overview).
+ */
 export const listSourcesRequestSchema = z
-  .object({ after: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).default(500) })
+  .object({ tenant: tenantIdSchema.optional(), after: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).default(500) })
   .strict();
+export type ListSourcesRequestInput = z.input<typeof listSourcesRequestSchema>;
 export const listSourcesReplySchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
@@ -77,6 +88,11 @@ export const listSourcesReplySchema = z.discriminatedUnion('ok', [
         source: sourceIdSchema,
         lastSyncedAt: z.iso.datetime({ offset: true }).nullable(),
         minAgeMs: z.number().int().positive(),
+        /** From the definition; optional only so older ingest replicas still parse. */
+        staleAfterMs: z.number().int().positive().optional(),
+        displayName: z.string().optional(),
+        /** Set when the definition sets it; the scheduler applies the default (demand.ts). */
+        watchedMinAgeMs: z.number().int().positive().optional(),
         backgroundPriority: prioritySchema.optional(),
       }),
     ),
@@ -120,3 +136,66 @@ export const getRecordsReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: rpcErrorSchema }),
 ]);
 export type GetRecordsReply = z.infer<typeof getRecordsReplySchema>;
+
+/** Job statuses as the scheduler's ledger names them. */
+export const jobStatusSchema = z.enum(['queued', 'running', 'retrying', 'completed', 'dead']);
+export type JobStatusName = z.infer<typeof jobStatusSchema>;
+
+/** Job counts of one tenant: by status (every status present), by priority (only those with jobs). */
+export const tenantJobStatsSchema = z.object({
+  byStatus: z.record(jobStatusSchema, z.number().int().nonnegative()),
+  /** Priority ("0".."10") → jobs of any status at that priority. */
+  byPriority: z.record(z.string().regex(/^\d{1,2}$/), z.number().int().nonnegative()),
+  total: z.number().int().nonnegative(),
+  /** Age of the oldest queued job; null when none is queued. */
+  oldestQueuedAgeMs: z.number().int().nonnegative().nullable(),
+});
+export type TenantJobStats = z.infer<typeof tenantJobStatsSchema>;
+
+/** A dead job (retries exhausted) with the error that ended it. */
+export const deadJobSchema = z.object({
+  jobId: z.uuid(),
+  source: sourceIdSchema,
+  priority: prioritySchema,
+  mode: z.string(),
+  reason: z.string(),
+  attempts: z.number().int().nonnegative(),
+  /** The last attempt's error as the worker reported it; null when none was recorded. */
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  queuedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type DeadJob = z.infer<typeof deadJobSchema>;
+
+/** `scheduler.overview`: one tenant's job stats and its latest dead jobs (newest first). */
+export const schedulerOverviewRequestSchema = z
+  .object({ tenant: tenantIdSchema, deadLimit: z.number().int().min(1).max(100).default(20) })
+  .strict();
+export type SchedulerOverviewRequestInput = z.input<typeof schedulerOverviewRequestSchema>;
+
+export const schedulerOverviewReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), jobs: tenantJobStatsSchema, deadJobs: z.array(deadJobSchema) }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type SchedulerOverviewReply = z.infer<typeof schedulerOverviewReplySchema>;
+
+/**
+ * `scheduler.retry`: retry a dead job of the tenant (a new job, or the one already active
+ * for its source). A job of another tenant is JOB_NOT_FOUND, exactly like one that does
+ * not exist; a job that is not dead is JOB_NOT_DEAD.
+ */
+export const retryJobRequestSchema = z.object({ tenant: tenantIdSchema, jobId: z.uuid() }).strict();
+export type RetryJobRequest = z.infer<typeof retryJobRequestSchema>;
+
+export const retryJobReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    retryOf: z.uuid(),
+    jobId: z.uuid(),
+    joined: z.boolean(),
+    priority: prioritySchema,
+    status: z.enum(['queued', 'running', 'retrying']),
+  }),
+  z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+]);
+export type RetryJobReply = z.infer<typeof retryJobReplySchema>;

@@ -29,8 +29,8 @@ export function startSourceRpc(nc: NatsConnection, db: Kysely<IngestDatabase>, p
       if (!(await findSource(db, query.tenant, query.source))) return notFound(query.tenant, query.source);
       return { ok: true, page: await loadSourceHistory(db, query) };
     }, 'ingest'),
-    respondJson(nc, rpcSubject(prefix, RPC.ingest.service, RPC.ingest.listSources), listSourcesRequestSchema, logger, async ({ after, limit }) => {
-      const sources = await listSourceSchedules(db, after, limit);
+    respondJson(nc, rpcSubject(prefix, RPC.ingest.service, RPC.ingest.listSources), listSourcesRequestSchema, logger, async ({ tenant, after, limit }) => {
+      const sources = await listSourceSchedules(db, after, limit, tenant);
       const last = sources.at(-1);
       return { ok: true, sources, ...(sources.length === limit && last ? { next: `${last.tenant}/${last.source}` } : {}) };
     }, 'ingest'),

@@ -69,12 +69,19 @@ export interface SourceScheduleRow {
   source: string;
   lastSyncedAt: string | null;
   minAgeMs: number;
+  staleAfterMs: number;
+  displayName?: string;
+  watchedMinAgeMs?: number;
   backgroundPriority?: number;
 }
 
-/** Sources in (tenant, source) order after the given "tenant/source", for the scheduler's scan. */
-export async function listSourceSchedules(db: Db, after: string | undefined, limit: number): Promise<SourceScheduleRow[]> {
+/**
+ * Sources in (tenant, source) order after the given "tenant/source", for the scheduler's
+ * scan; with `tenant`, only that tenant's (the gateway's source list and overview).
+ */
+export async function listSourceSchedules(db: Db, after: string | undefined, limit: number, tenant?: string): Promise<SourceScheduleRow[]> {
   let query = db.selectFrom('sources').select(['tenant', 'source', 'definition', 'last_synced_at']).orderBy('tenant').orderBy('source').limit(limit);
+  if (tenant !== undefined) query = query.where('tenant', '=', tenant);
   if (after) {
     const [tenant = '', source = ''] = after.split('/');
     query = query.where((eb) => eb.or([eb('tenant', '>', tenant), eb.and([eb('tenant', '=', tenant), eb('source', '>', source)])]));
@@ -87,6 +94,9 @@ export async function listSourceSchedules(db: Db, after: string | undefined, lim
       source: row.source,
       lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
       minAgeMs: definition.minAgeMs,
+      staleAfterMs: definition.staleAfterMs,
+      ...(definition.displayName !== undefined ? { displayName: definition.displayName } : {}),
+      ...(definition.watchedMinAgeMs !== undefined ? { watchedMinAgeMs: definition.watchedMinAgeMs } : {}),
       ...(definition.schedule.backgroundPriority !== undefined ? { backgroundPriority: definition.schedule.backgroundPriority } : {}),
     };
   });

@@ -27,6 +27,6 @@ describe('snapshot contracts', () => {
   });
 
   it('names the cache RPC', () => {
-    expect(RPC.cache).toEqual({ service: 'cache', snapshot: 'snapshot' });
+    expect(RPC.cache).toEqual({ service: 'cache', snapshot: 'snapshot', freshness: 'freshness', stats: 'stats' });
   });
 });

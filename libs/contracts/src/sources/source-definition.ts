@@ -28,6 +28,13 @@ export const sourceDefinitionSchema = z.object({
   /** The background scan syncs a source not synced for this long (default 15 min). */
   minAgeMs: z.number().int().positive().default(900_000),
   /**
+   * While a gateway has a live stream on the source, the scan syncs it once it is this old
+   * instead (unset: 60 s, or minAgeMs if that is shorter; see `effectiveWatchedMinAgeMs`
+   * and the `watchedMinAgeRule` check in demand.ts). No default here on purpose: a
+   * default would change every stored definition's JSON and reset its sync cursor.
+   */
+  watchedMinAgeMs: z.number().int().positive().optional(),
+  /**
    * Optional memory policy for rarely read sources: drop this source's view from Redis when
    * nobody has read it and no event has changed it for this long; the next read is answered
    * from the database and rebuilds it. Unset: the view is kept.
