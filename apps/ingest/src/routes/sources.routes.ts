@@ -3,14 +3,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { historyQuerySchema, sourceDefinitionSchema, sourceIdSchema, tenantIdSchema } from '@freshet/contracts';
+import { historyQuerySchema, sourceDefinitionSchema, sourceIdSchema, tenantIdSchema, watchedMinAgeRule } from '@freshet/contracts';
 import { HttpProblem } from '@freshet/telemetry';
 import type { IngestDatabase } from '../db/ingest-tables';
 import { loadSourceHistory } from '../history/source-history';
 import { findSource, findSourceInfo, upsertSource } from '../sources/source-repository';
 
 const paramsSchema = z.object({ tenant: tenantIdSchema, source: sourceIdSchema });
-const bodySchema = sourceDefinitionSchema.omit({ tenant: true, source: true });
+const bodySchema = sourceDefinitionSchema.omit({ tenant: true, source: true }).superRefine(watchedMinAgeRule);
 const historyQueryParamsSchema = z
   .object({
     from: z.string().optional(),

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { sourceDefinitionSchema, type SourceDefinition } from '@freshet/contracts';
+import { sourceDefinitionSchema, watchedMinAgeRule, type SourceDefinition } from '@freshet/contracts';
 
 export class SourcesFileError extends Error {
   readonly code = 'INVALID_SOURCES_FILE';
@@ -19,7 +19,7 @@ export class SourcesFileError extends Error {
 }
 
 const sourcesFileSchema = z
-  .object({ sources: z.array(sourceDefinitionSchema).min(1) })
+  .object({ sources: z.array(sourceDefinitionSchema.superRefine(watchedMinAgeRule)).min(1) })
   .strict()
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

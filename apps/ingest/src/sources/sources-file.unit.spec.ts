@@ -31,6 +31,14 @@ describe('sources file', () => {
     ]);
   });
 
+  it('refuses a watchedMinAgeMs above minAgeMs, naming the field', () => {
+    const json = JSON.stringify({
+      sources: [{ tenant: 'a', source: 'b', minAgeMs: 60_000, watchedMinAgeMs: 120_000, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/items' } }],
+    });
+    expect(() => parseSourcesDocument('sources.json', json)).toThrow(SourcesFileError);
+    expect(() => parseSourcesDocument('sources.json', json)).toThrow(/watchedMinAgeMs: must not be more than minAgeMs \(60000\)/);
+  });
+
   it('parses JSON too', () => {
     const json = JSON.stringify({ sources: [{ tenant: 'a', source: 'b', connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/items' } }] });
     expect(parseSourcesDocument('sources.json', json)).toHaveLength(1);
