@@ -1,5 +1,6 @@
 // Registers the demo tenant's source (upstream-sim's "demo" dataset) with ingest and
 // asks the gateway for a first sync, the way an operator and a user would.
+import { devToken } from './dev-token';
 import type { AppName } from './stack';
 
 export const DEMO = { tenant: 'demo', source: 'products', dataset: 'demo' } as const;
@@ -28,9 +29,14 @@ export async function registerSource(
   );
 }
 
+/** Authorization header of a development token for the tenant (the stack's gateway runs with the dev secret). */
+export async function devAuth(tenant: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await devToken({ tenant })}` };
+}
+
 export async function requestRefresh(gatewayUrl: string, tenant: string, source: string): Promise<{ jobId: string }> {
   return (await expectOk(
-    await fetch(`${gatewayUrl}/v1/tenants/${tenant}/sources/${source}/refresh`, { method: 'POST' }),
+    await fetch(`${gatewayUrl}/v1/tenants/${tenant}/sources/${source}/refresh`, { method: 'POST', headers: await devAuth(tenant) }),
     `refreshing ${tenant}/${source}`,
   )) as { jobId: string };
 }

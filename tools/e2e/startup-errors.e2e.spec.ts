@@ -77,6 +77,8 @@ function isolatedEnv(label: string): Record<string, string> {
     FRESHET_EVENTS_STREAM: names.eventsStream,
     FRESHET_COMMANDS_STREAM: names.commandsStream,
     DATABASE_SCHEMA: names.databaseSchema,
+    // The gateway needs a way to check credentials before it gets as far as NATS.
+    GATEWAY_JWT_SECRET: 'startup-errors-test-secret-0123456789abcdef',
   };
 }
 

@@ -2,8 +2,9 @@
 // upstream reaches an SSE client through ingest, the event store, the outbox, JetStream
 // and the gateway; updates and deletions follow; an unchanged re-sync says nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStreamPosition } from '@freshet/contracts';
 import { openSse, waitFor, type SseConnection, type SseEvent } from '@freshet/testkit';
-import { registerSource, requestRefresh } from '../dev/demo-seed';
+import { devAuth, registerSource, requestRefresh } from '../dev/demo-seed';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const TENANT = 'acme';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   gateway = stack.urls.gateway;
   await admin('PUT', `/admin/datasets/${DATASET}`, { count: 60, seed: 7 });
   await registerSource(stack.urls, TENANT, SOURCE, DATASET);
-  sse = await openSse(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`);
+  sse = await openSse(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`, { headers: await devAuth(TENANT) });
   expect(sse.status).toBe(200);
   expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
   await sse.waitFor((e) => e.event === 'ready');
@@ -65,8 +66,10 @@ describe('an upstream change reaches the browser stream', () => {
     const created = events.filter((e) => e.event === 'content.created');
     expect(created).toHaveLength(60);
     expect(events.map((e) => e.event)).toContain('job.started');
-    // ids are stream sequences: strictly increasing
-    const ids = sse.events.filter((e) => e.id !== undefined).map((e) => Number(e.id));
+    // ids are stream positions <epoch>:<seq>: one epoch, sequences strictly increasing
+    const positions = sse.events.filter((e) => e.id !== undefined && e.event !== 'ready').map((e) => parseStreamPosition(e.id ?? ''));
+    expect(new Set(positions.map((p) => p?.epoch)).size).toBe(1);
+    const ids = positions.map((p) => p?.seq ?? NaN);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -110,33 +113,40 @@ describe('an upstream change reaches the browser stream', () => {
 
 describe('an idle stream', () => {
   it('gets a heartbeat comment so proxies keep it open', async () => {
-    await waitFor(() => sse.comments.some((c) => c.trim() === 'heartbeat'), { timeoutMs: 5_000, message: 'a heartbeat' });
+    await waitFor(() => sse.comments.some((c) => c.trim() === 'hb'), { timeoutMs: 5_000, message: 'a heartbeat' });
   });
 });
 
 describe('bad input at the public surface', () => {
   it('refuses an unknown channel with 404', async () => {
-    const res = await fetch(`${gateway}/v1/tenants/${TENANT}/sources/nope/events`);
+    expect((await fetch(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`)).status).toBe(401);
+    const res = await fetch(`${gateway}/v1/tenants/${TENANT}/sources/nope/events`, { headers: await devAuth(TENANT) });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: string }).error).toBe('SOURCE_NOT_FOUND');
   });
 
   it('refuses a channel token that would break a subject with 400', async () => {
-    const res = await fetch(`${gateway}/v1/tenants/acme.*/sources/${SOURCE}/events`);
+    const res = await fetch(`${gateway}/v1/tenants/acme.*/sources/${SOURCE}/events`, { headers: await devAuth(TENANT) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/tenant/);
   });
 
-  it('refuses a malformed Last-Event-ID with 400', async () => {
-    const res = await fetch(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`, { headers: { 'last-event-id': 'abc' } });
-    expect(res.status).toBe(400);
+  it('answers a malformed Last-Event-ID with a reset (reload snapshots), never an error', async () => {
+    const bad = await openSse(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`, { headers: { ...(await devAuth(TENANT)), 'last-event-id': 'abc' } });
+    try {
+      expect(bad.status).toBe(200);
+      const reset = await bad.waitFor((e) => e.event === 'reset');
+      expect(JSON.parse(reset.data)).toMatchObject({ reason: 'malformed_last_event_id' });
+    } finally {
+      bad.close();
+    }
   });
 
   it('refuses a refresh with a bad priority and queues nothing', async () => {
     const before = sse.events.length;
     const res = await fetch(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/refresh`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await devAuth(TENANT)) },
       body: JSON.stringify({ priority: 99 }),
     });
     expect(res.status).toBe(400);
@@ -145,13 +155,14 @@ describe('bad input at the public surface', () => {
   });
 
   it('resumes after Last-Event-ID with exactly the events that followed', async () => {
-    const withIds = sse.events.filter((e) => e.id !== undefined);
+    const isEvent = (e: SseEvent) => e.id !== undefined && e.event !== 'ready';
+    const withIds = sse.events.filter(isEvent);
     const cut = withIds[withIds.length - 5]!;
-    const resumed = await openSse(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`, { headers: { 'last-event-id': cut.id! } });
+    const resumed = await openSse(`${gateway}/v1/tenants/${TENANT}/sources/${SOURCE}/events`, { headers: { ...(await devAuth(TENANT)), 'last-event-id': cut.id! } });
     try {
       const expected = withIds.slice(-4).map((e) => e.id);
       await resumed.waitFor((e) => e.id === expected[expected.length - 1]);
-      expect(resumed.events.filter((e) => e.id !== undefined).map((e) => e.id)).toEqual(expected);
+      expect(resumed.events.filter(isEvent).map((e) => e.id)).toEqual(expected);
     } finally {
       resumed.close();
     }

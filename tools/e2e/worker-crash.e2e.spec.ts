@@ -4,7 +4,7 @@
 // emitted twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, waitFor, type SseConnection } from '@freshet/testkit';
-import { registerSource, requestRefresh } from '../dev/demo-seed';
+import { devAuth, registerSource, requestRefresh } from '../dev/demo-seed';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const ITEMS = 3_000; // 60 pages of 50
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const slow = await fetch(`${sim}/admin/datasets/big/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 100 }) });
   expect(slow.ok).toBe(true);
   await registerSource(stack.urls, 'acme', 'big', 'big');
-  sse = await openSse(`${stack.urls.gateway}/v1/tenants/acme/sources/big/events`);
+  sse = await openSse(`${stack.urls.gateway}/v1/tenants/acme/sources/big/events`, { headers: await devAuth('acme') });
   await sse.waitFor((e) => e.event === 'ready');
 }, 120_000);
 

@@ -10,14 +10,15 @@ describe('gateway config', () => {
     expect(() => loadGatewayConfig(env)).not.toThrow();
   });
 
-  it('starts with defaults only', () => {
-    expect(() => loadGatewayConfig({})).not.toThrow();
+  it('starts with defaults and one way to check credentials, and refuses to start with none', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' })).not.toThrow();
+    expect(() => loadGatewayConfig({})).toThrow(/GATEWAY_JWT_SECRET, GATEWAY_JWT_PUBLIC_KEY or GATEWAY_API_KEYS_FILE/);
   });
 
   it('names every bad variable at once', () => {
     const error = (() => {
       try {
-        loadGatewayConfig({ PORT: 'http', NATS_URL: 'localhost:4222' });
+        loadGatewayConfig({ PORT: 'http', NATS_URL: 'localhost:4222', GATEWAY_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' });
       } catch (e) {
         return e;
       }

@@ -22,8 +22,13 @@ export function readComposeFile(path = resolve(process.cwd(), 'docker-compose.ym
   return parse(readFileSync(path, 'utf8'), { merge: true }) as ComposeFile;
 }
 
+/** `${VAR:-default}` → default, `${VAR}` → '' (unset): the values compose uses with an empty shell environment. */
+export function interpolateComposeValue(value: string): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g, (_match, _name: string, fallback?: string) => fallback ?? '');
+}
+
 export function composeServiceEnv(service: string): Record<string, string> {
   const found = readComposeFile().services[service];
   if (!found) throw new Error(`docker-compose.yml has no service ${service}`);
-  return found.environment ?? {};
+  return Object.fromEntries(Object.entries(found.environment ?? {}).map(([key, value]) => [key, interpolateComposeValue(String(value))]));
 }

@@ -1,0 +1,226 @@
+// The one reader of the events stream in a gateway process (decision 0011). An ordered
+// consumer follows every event subject from "now"; each message is validated once,
+// framed once into a Buffer, and that Buffer is handed to every connection whose channels
+// carry it — connections are indexed by tenant, so an event costs nothing for the others.
+//
+// The hub's position (last sequence dispatched) is the handshake with connections: a
+// connection registered when the position is P receives every event after P, exactly
+// once, in order. Resuming connections replay up to P on their own and take the rest here.
+//
+// Continuity is the hub's job too. If the consumer fails, it is recreated after the last
+// dispatched sequence (never skipping, and sequences at or below it are dropped, never sent
+// twice). If the stream was recreated (a new epoch) or lost the history the hub needed,
+// every connection is told to reset: their positions no longer mean anything.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Meter } from '@opentelemetry/api';
+import { consumeOrdered, readStreamBounds, type ConsumerHandle } from '@freshet/bus';
+import { allEventsSubject, freshetEventSchema, type FreshetEvent, type StreamPosition } from '@freshet/contracts';
+import type { Logger } from '@freshet/telemetry';
+import { eventFrame, type EventFrame } from './event-frame';
+import type { ResetReason } from './sse-frame';
+import { streamMetrics } from './stream-metrics';
+
+export interface FanoutSubscriber {
+  readonly tenant: string;
+  /** Whether this subscriber's channels carry the event (the tenant already matched). */
+  carries(event: Pick<FreshetEvent, 'tenant' | 'source' | 'type'>): boolean;
+  /** Called synchronously, in stream order; must not throw (a throw is logged and ignored). */
+  deliver(frame: EventFrame): void;
+  /** The stream went on somewhere its position cannot follow: send `reset` with this position. */
+  discontinuity(reason: ResetReason, position: StreamPosition): void;
+}
+
+export interface FanoutHub {
+  /** Adds the subscriber and returns the position it starts after: it gets every event past it. */
+  register(subscriber: FanoutSubscriber): StreamPosition;
+  unregister(subscriber: FanoutSubscriber): void;
+  /** Epoch of the stream followed and the last sequence dispatched. */
+  position(): StreamPosition;
+  subscriberCount(): number;
+  /** Stops the consumer. Registered subscribers stay (they close with their sockets). */
+  stop(): Promise<void>;
+}
+
+export interface FanoutHubOptions {
+  nc: NatsConnection;
+  prefix: string;
+  eventsStream: string;
+  logger: Logger;
+  meter: Meter;
+  /** How often the stream's epoch is checked: a recreated stream is otherwise invisible to a consumer. */
+  epochCheckMs?: number;
+  /** First delay before re-creating a failed consumer; doubles up to 10 s. */
+  restartDelayMs?: number;
+}
+
+const MAX_RESTART_DELAY_MS = 10_000;
+
+class Hub implements FanoutHub {
+  private epoch = '';
+  private seq = 0;
+  private readonly byTenant = new Map<string, Set<FanoutSubscriber>>();
+  private consumer: ConsumerHandle | undefined;
+  private restarting: Promise<void> | undefined;
+  private stopping = false;
+  private readonly stopped = new AbortController();
+  private epochTimer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+  private readonly metrics;
+
+  constructor(private readonly options: FanoutHubOptions) {
+    this.log = options.logger.child({ component: 'fanout-hub', stream: options.eventsStream });
+    this.metrics = streamMetrics(options.meter);
+  }
+
+  async start(): Promise<void> {
+    const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
+    this.epoch = bounds.epoch;
+    this.seq = bounds.lastSeq;
+    await this.follow();
+    this.epochTimer = setInterval(() => void this.checkEpoch(), this.options.epochCheckMs ?? 5_000);
+    this.epochTimer.unref();
+    this.log.info({ epoch: this.epoch, after: this.seq }, 'fan-out hub following the events stream');
+  }
+
+  register(subscriber: FanoutSubscriber): StreamPosition {
+    let set = this.byTenant.get(subscriber.tenant);
+    if (!set) this.byTenant.set(subscriber.tenant, (set = new Set()));
+    set.add(subscriber);
+    return this.position();
+  }
+
+  unregister(subscriber: FanoutSubscriber): void {
+    const set = this.byTenant.get(subscriber.tenant);
+    if (!set) return;
+    set.delete(subscriber);
+    if (set.size === 0) this.byTenant.delete(subscriber.tenant);
+  }
+
+  position(): StreamPosition {
+    return { epoch: this.epoch, seq: this.seq };
+  }
+
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.byTenant.values()) count += set.size;
+    return count;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stopped.abort();
+    clearInterval(this.epochTimer);
+    await this.consumer?.stop();
+    await this.restarting;
+  }
+
+  private dispatch(event: FreshetEvent, seq: number): void {
+    // A re-created consumer may start at or before what was already sent: never twice.
+    if (seq <= this.seq) return;
+    this.seq = seq;
+    const subscribers = this.byTenant.get(event.tenant);
+    if (!subscribers) return;
+    let frame: EventFrame | undefined;
+    for (const subscriber of subscribers) {
+      if (!subscriber.carries(event)) continue;
+      // Framed lazily: an event no connection carries is never serialized.
+      frame ??= eventFrame({ epoch: this.epoch, seq }, event);
+      try {
+        subscriber.deliver(frame);
+      } catch (error) {
+        this.log.error({ err: error, seq }, 'a subscriber failed to take an event');
+      }
+    }
+    if (frame && Number.isFinite(frame.timeMs)) this.metrics.deliveryLag.record(Math.max(0, Date.now() - frame.timeMs), { mode: 'live' });
+  }
+
+  private async follow(): Promise<void> {
+    const handle = await consumeOrdered({
+      nc: this.options.nc,
+      stream: this.options.eventsStream,
+      filterSubject: allEventsSubject(this.options.prefix),
+      startSequence: this.seq + 1,
+      schema: freshetEventSchema,
+      logger: this.log,
+      name: 'gateway-fanout',
+      onMessage: (event, meta) => this.dispatch(event, meta.streamSequence),
+    });
+    this.consumer = handle;
+    // `closed` resolves on an intended end (stop, connection closed) and rejects otherwise.
+    handle.closed.catch(() => this.restart('consumer ended unexpectedly'));
+  }
+
+  /** Re-creates the consumer after the last dispatched sequence; one restart at a time. */
+  private restart(why: string): void {
+    if (this.stopping || this.restarting) return;
+    this.log.warn({ why, after: this.seq }, 'fan-out consumer restarting');
+    this.restarting = (async () => {
+      const previous = this.consumer;
+      this.consumer = undefined;
+      await previous?.stop();
+      for (let attempt = 0; !this.stopping; attempt++) {
+        try {
+          await this.reconcile();
+          if (this.stopping) return;
+          await this.follow();
+          this.metrics.hubRestarts.add(1);
+          this.log.info({ epoch: this.epoch, after: this.seq }, 'fan-out consumer restarted');
+          return;
+        } catch (error) {
+          const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** attempt, MAX_RESTART_DELAY_MS);
+          this.log.warn({ err: error, attempt, delayMs: delay }, 'fan-out consumer could not restart; retrying');
+          await sleep(delay, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+        }
+      }
+    })().finally(() => {
+      this.restarting = undefined;
+    });
+  }
+
+  /** Before following again: is it the same stream, and does it still hold what comes next? */
+  private async reconcile(): Promise<void> {
+    const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
+    if (bounds.epoch !== this.epoch || bounds.lastSeq < this.seq) {
+      this.log.warn({ from: this.epoch, to: bounds.epoch }, 'events stream was recreated; every stream resets');
+      this.epoch = bounds.epoch;
+      this.seq = bounds.lastSeq;
+      this.broadcast('epoch_changed');
+    } else if (bounds.firstSeq > this.seq + 1) {
+      this.log.warn({ after: this.seq, firstSeq: bounds.firstSeq }, 'events the hub had not dispatched are gone; every stream resets');
+      this.seq = bounds.firstSeq - 1;
+      this.broadcast('history_gone');
+    }
+  }
+
+  private broadcast(reason: ResetReason): void {
+    const position = this.position();
+    for (const set of [...this.byTenant.values()]) {
+      for (const subscriber of [...set]) {
+        try {
+          subscriber.discontinuity(reason, position);
+        } catch (error) {
+          this.log.error({ err: error }, 'a subscriber failed to take a reset');
+        }
+      }
+    }
+  }
+
+  private async checkEpoch(): Promise<void> {
+    if (this.stopping || this.restarting) return;
+    try {
+      const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
+      if (bounds.epoch !== this.epoch || bounds.lastSeq < this.seq) this.restart('events stream was recreated');
+    } catch (error) {
+      // A missing stream or a NATS hiccup: the consumer's own failure path handles it.
+      this.log.debug({ err: error }, 'epoch check failed');
+    }
+  }
+}
+
+/** Starts following the events stream from its current end; resolves once the consumer is up. */
+export async function startFanoutHub(options: FanoutHubOptions): Promise<FanoutHub> {
+  const hub = new Hub(options);
+  await hub.start();
+  return hub;
+}
