@@ -201,6 +201,16 @@ describe('cache projection', () => {
     expect((await reflected('robust', next)).records.map((r) => r.key)).toEqual(['r1', 'r2']);
   });
 
+  it('ignores and counts events of a source the directory does not know', async () => {
+    await publish(created('ghost', 'g1'));
+    const after = await publish(created('robust', 'r-after-ghost'));
+    await reflected('robust', after);
+    expect(await raw.exists(`${names.redisKeyPrefix}src:{${TENANT}}:ghost:records`, `${names.redisKeyPrefix}src:{${TENANT}}:ghost:meta`)).toBe(0);
+    const exposition = await (await fetch(`${cache.url}/metrics`)).text();
+    const line = exposition.split('\n').find((l) => l.startsWith('freshet_cache_unknown_source_events_total') && l.includes('type="content.created"'));
+    expect(Number(line?.split(' ').at(-1))).toBeGreaterThanOrEqual(1);
+  });
+
   it('is idempotent end to end: a second consumer replaying the whole stream into the same view applies nothing', async () => {
     await caughtUp('cache-projection');
     const before = await Promise.all(['orders', 'robust'].map((s) => snapshot(s)));
@@ -218,6 +228,7 @@ describe('cache projection', () => {
       redis,
       generation,
       meter: otelMetrics.getMeter('test'),
+      isUnknownSource: async (_tenant, source) => !(source in sources),
       logger: silent,
       prefix: names.subjectPrefix,
       stream: names.eventsStream,
