@@ -10,6 +10,7 @@ import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
 import { consumerStartsAtStreamStart, startProjectionConsumer } from './projection/projection-consumer';
 import { trackGeneration } from './projection/generation';
+import { trackAppliedFloor } from './projection/applied-floor';
 import { createViewRebuilder } from './rebuild/view-rebuilder';
 import { createDatabaseRecords } from './snapshots/database-records';
 import { createRedisSourceInfoStore } from './snapshots/source-info-store';
@@ -97,6 +98,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     },
   });
   const streamLastSeq = () => streamLastSequence(nc, stream);
+  const floor = trackAppliedFloor({ nc, stream, durable: config.CACHE_PROJECTION_CONSUMER, refreshMs: config.CACHE_GENERATION_REFRESH_MS, logger });
   const database = createDatabaseRecords({ nc, prefix, timeoutMs: config.CACHE_RPC_TIMEOUT_MS });
   const rebuilder = createViewRebuilder({
     redis,
@@ -122,6 +124,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     streamLastSeq,
     revalidator,
     pageMemoBytes: config.CACHE_PAGE_MEMO_BYTES,
+    appliedFloor: floor.get,
     onRead: (tenant, read) => {
       readMetrics.record(tenant, read);
       readStats.record(tenant, read);
@@ -154,6 +157,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
       await Promise.all([revalidator.drain(), rebuilder.drain()]);
       await projection.stop();
       generation.stop();
+      floor.stop();
       await Promise.all([written.stop(), readMetrics.stop(), readStats.stop(), expiry.stop()]);
       await closeBus(nc);
       redis.disconnect();

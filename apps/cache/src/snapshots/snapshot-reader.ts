@@ -62,6 +62,11 @@ export interface SnapshotReaderOptions {
   onRead?: (tenant: string, read: { hit: boolean; servedFrom: ServedFrom }) => void;
   /** Told of every answered read with the source's definition and where it came from (the view expiry: a read keeps the view). */
   onServed?: (tenant: string, source: string, info: SourceInfo, servedFrom: ServedFrom) => void;
+  /**
+   * A stream sequence up to which the projection has applied every event (its consumer's
+   * ack floor, read before now): a lower bound, never ahead of the views. 0 when unknown.
+   */
+  appliedFloor?: () => number;
   /** Memory for encoded pages of unchanged views (0 turns it off). */
   pageMemoBytes?: number;
   now?: () => number;
@@ -92,6 +97,7 @@ function parseRecord(json: Buffer): UpstreamRecord | undefined {
 
 export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotReader {
   const { redis, directory, logger, epoch, generation, database, rebuilder, streamLastSeq, revalidator, onRead, now = Date.now } = options;
+  const appliedFloor = options.appliedFloor ?? (() => 0);
   const memo = createPageMemo(options.pageMemoBytes ?? 64 * 1024 * 1024);
   const corruptEntries = options.meter.createCounter('freshet_cache_corrupt_entries_total', {
     description: 'Unreadable records found in a view (the view is rebuilt)',
@@ -105,7 +111,9 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
     return meta.generation !== current.id && !(untouched && current.trustNew);
   };
   const checkCursor = (cursor: SnapshotCursor | undefined, meta: ViewMeta): void => {
-    if (cursor && (cursor.incarnation !== meta.incarnation || cursor.seq > meta.seq)) {
+    // A view that was reset (cleared, expired, corrupt, regenerated) is rebuilt into a new
+    // incarnation. A walk's seq may be above the view's own: see `appliedFloor`.
+    if (cursor && cursor.incarnation !== meta.incarnation) {
       throw new HttpProblem(409, 'SNAPSHOT_RESET', 'the view this cursor walks was rebuilt since its first page; read the snapshot again from the start');
     }
   };
@@ -125,6 +133,11 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
   const fromCache = async (request: SnapshotRequest, cursor: SnapshotCursor | undefined, sinceMs: number | undefined): Promise<CacheAttempt> => {
     const { tenant, source, limit, prefix, updatedField } = request;
     const after = cursor?.after;
+    // Taken before the view is read: every event up to it is in every view, so the view as
+    // read reflects the stream up to max(its own seq, floor). A quiet source's snapshot then
+    // resumes near the stream's head, not at its last event long ago (which a gateway could
+    // no longer replay to).
+    const floor = appliedFloor();
     let current: Generation | undefined;
     let head: ViewMeta;
     try {
@@ -141,10 +154,11 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
     checkCursor(cursor, head);
     // Pages of an unchanged view are the same bytes: served from memory after one meta read.
     const memoable = sinceMs === undefined;
+    // Records above the view's seq cannot exist, so positions beyond it share one page.
     const keyFor = (meta: ViewMeta, asOf: number) =>
-      pageMemoKey({ tenant, source, generation: meta.generation, incarnation: meta.incarnation, seq: meta.seq, asOf, after, prefix, limit });
+      pageMemoKey({ tenant, source, generation: meta.generation, incarnation: meta.incarnation, seq: meta.seq, asOf: Math.min(asOf, meta.seq), after, prefix, limit });
     if (memoable) {
-      const asOf = cursor?.seq ?? head.seq;
+      const asOf = cursor?.seq ?? Math.max(head.seq, floor);
       const hit = memo.get(keyFor(head, asOf));
       if (hit) return served(head, asOf, hit.recordsJson, hit.lastKey);
     }
@@ -160,7 +174,7 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
       return { kind: 'cold' };
     }
     checkCursor(cursor, raw.meta);
-    const asOf = cursor?.seq ?? raw.meta.seq;
+    const asOf = cursor?.seq ?? Math.max(raw.meta.seq, floor);
     const records: EncodedRecord[] = [];
     let corrupt = 0;
     for (const entry of raw.entries) {
