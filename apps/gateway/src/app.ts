@@ -26,7 +26,11 @@ export interface GatewayAppOptions {
 
 export async function buildGatewayApp({ config, nc, logger, metrics, auth, hub, onWatch }: GatewayAppOptions): Promise<FastifyInstance> {
   // Tickets ride in stream URLs; request logs must never show them.
-  const app = Fastify({ loggerInstance: logger.child({}, { serializers: urlRedactingSerializers }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: logger.child({}, { serializers: urlRedactingSerializers }) as FastifyBaseLogger,
+    // Per-IP limits must see clients, not the proxy in front (a hop count, never "trust all").
+    ...(config.GATEWAY_TRUSTED_PROXY_HOPS > 0 ? { trustProxy: (_address: string, hop: number) => hop < config.GATEWAY_TRUSTED_PROXY_HOPS } : {}),
+  });
   registerErrorHandler(app);
   await registerHttpPolicies(app, config);
   await app.register(observabilityPlugin, { service: 'gateway', metrics, readiness: { nats: () => nc.flush() } });

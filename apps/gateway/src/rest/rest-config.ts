@@ -38,6 +38,12 @@ export const restEnv = {
   GATEWAY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(600),
   /** Largest request body accepted (bytes); larger ones are refused with 413 BODY_TOO_LARGE. */
   GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10 * 1024 * 1024).default(65_536),
+  /**
+   * Behind a reverse proxy: how many proxy hops to trust for the client address
+   * (X-Forwarded-For), so per-IP stream limits and rate limits count clients, not the proxy.
+   * 0 (the default): the connection's own address.
+   */
+  GATEWAY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 };
 
 export const restConfigSchema = z.object(restEnv);

@@ -8,7 +8,7 @@ const load = (env: Record<string, string>) => loadConfig('gateway', restConfigSc
 
 describe('REST config', () => {
   it('defaults to same-origin only, 600 requests a minute and 64 KiB bodies', () => {
-    expect(load({})).toEqual({ GATEWAY_CORS_ORIGINS: [], GATEWAY_RATE_LIMIT_PER_MIN: 600, GATEWAY_BODY_LIMIT_BYTES: 65_536 });
+    expect(load({})).toEqual({ GATEWAY_CORS_ORIGINS: [], GATEWAY_RATE_LIMIT_PER_MIN: 600, GATEWAY_BODY_LIMIT_BYTES: 65_536, GATEWAY_TRUSTED_PROXY_HOPS: 0 });
   });
 
   it('reads a comma list of origins', () => {

@@ -10,7 +10,7 @@ export function refuseTokenInUrl(query: Record<string, unknown>): void {
     if (Object.hasOwn(query, name)) {
       throw new HttpProblem(
         400,
-        'TOKEN_IN_URL',
+        'CREDENTIAL_IN_URL',
         `credentials are never accepted in the URL (${name}=): send Authorization: Bearer, use the session cookie or a stream ticket`,
       );
     }

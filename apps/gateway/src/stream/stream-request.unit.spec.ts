@@ -14,8 +14,8 @@ const problem = (work: () => unknown): HttpProblem => {
 
 describe('stream request', () => {
   it('refuses credentials in the URL, even empty', () => {
-    expect(problem(() => refuseTokenInUrl({ token: 'abc' }))).toMatchObject({ statusCode: 400, code: 'TOKEN_IN_URL' });
-    expect(problem(() => refuseTokenInUrl({ channel: 'tenant', access_token: '' })).code).toBe('TOKEN_IN_URL');
+    expect(problem(() => refuseTokenInUrl({ token: 'abc' }))).toMatchObject({ statusCode: 400, code: 'CREDENTIAL_IN_URL' });
+    expect(problem(() => refuseTokenInUrl({ channel: 'tenant', access_token: '' })).code).toBe('CREDENTIAL_IN_URL');
     expect(() => refuseTokenInUrl({ channel: 'tenant', lastEventId: 'e:1' })).not.toThrow();
   });
 

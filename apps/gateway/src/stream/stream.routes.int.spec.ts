@@ -117,8 +117,8 @@ describe('refusals before the stream', () => {
   };
 
   it('400 for tokens in the URL, bad channels and coalescing windows; 401, 403, 404', async () => {
-    expect(await status('/v1/tenants/acme/stream?channel=tenant&token=abc')).toMatchObject({ status: 400, error: 'TOKEN_IN_URL' });
-    expect(await status('/v1/tenants/acme/sources/orders/events?access_token=abc')).toMatchObject({ status: 400, error: 'TOKEN_IN_URL' });
+    expect(await status('/v1/tenants/acme/stream?channel=tenant&token=abc')).toMatchObject({ status: 400, error: 'CREDENTIAL_IN_URL' });
+    expect(await status('/v1/tenants/acme/sources/orders/events?access_token=abc')).toMatchObject({ status: 400, error: 'CREDENTIAL_IN_URL' });
     expect(await status('/v1/tenants/acme/stream')).toMatchObject({ status: 400, error: 'NO_CHANNEL' });
     expect(await status('/v1/tenants/acme/stream?channel=everything')).toMatchObject({ status: 400, error: 'BAD_CHANNEL' });
     expect(await status('/v1/tenants/acme/stream?channel=tenant&coalesce=99999')).toMatchObject({ status: 400, error: 'BAD_COALESCE' });
