@@ -63,12 +63,15 @@ export async function startDelivery(connection: SseConnection, plan: ResumePlan,
   }
   connection.beginBuffering();
   const target = hub.register(connection);
-  connection.sendReady(target, { epoch: target.epoch, seq: plan.after });
   if (target.epoch !== plan.epoch) {
+    // The stream changed between the decision and registering: the client's position means
+    // nothing in this epoch, so its ready carries no position of it (the reset does).
+    connection.sendReady(target, undefined);
     connection.resetReplay('epoch_changed', target);
     await connection.finishReplay(target.seq);
     return;
   }
+  connection.sendReady(target, { epoch: target.epoch, seq: plan.after });
   const outcome = await replay(connection, plan.after, target, context);
   if (outcome.kind === 'reset') connection.resetReplay(outcome.reason, target);
   // Held frames are all after the target; the skip also covers a client ahead of the hub.
