@@ -85,13 +85,14 @@ function open(url: string, settings: { timeoutMs: number }): SqlDatabase {
     const trx = await db.startTransaction().setAccessMode('read only').execute();
     let committed = false;
     let stopListening = () => undefined as void;
+    let cancelling: Promise<void> | undefined;
     try {
       const { rows } = await sql<{ pid: number }>`
         select pg_backend_pid() as pid,
                set_config('statement_timeout', ${String(timeoutMs)}, true) as statement_timeout,
                set_config('TimeZone', 'UTC', true) as time_zone`.execute(trx);
       const pid = rows[0]?.pid;
-      if (pid !== undefined) stopListening = whenAborted(signal, () => void cancelBackend(url, pid));
+      if (pid !== undefined) stopListening = whenAborted(signal, () => void (cancelling = cancelBackend(url, pid)));
       signal?.throwIfAborted();
       await sql.raw(`declare ${CURSOR} no scroll cursor for ${wrapStatement(statement)}`).execute(trx);
       for (;;) {
@@ -104,6 +105,10 @@ function open(url: string, settings: { timeoutMs: number }): SqlDatabase {
       committed = true;
     } finally {
       stopListening();
+      // A cancel still on its way would hit whatever this connection runs next (the pool
+      // hands it to the next listing): let it land first. Once delivered, a cancel of an
+      // idle backend is ignored by the server.
+      if (cancelling) await cancelling;
       // Closes the cursor. Between FETCHes no statement runs, so nothing needs cancelling.
       if (!committed) await trx.rollback().execute().catch(() => undefined);
     }
