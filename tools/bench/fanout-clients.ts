@@ -40,6 +40,7 @@ let received = 0;
 let missing = 0;
 let duplicates = 0;
 let closed = 0;
+let controlEvents = 0;
 let closeReasons: string[] = [];
 let windowStart = performance.now();
 
@@ -97,6 +98,7 @@ function openSse(url: string, headers: Record<string, string>): Promise<Connecti
             resolve(connection);
           } else if (message.event !== 'ready') {
             // reset, error, auth-expired: worth knowing, never expected here.
+            controlEvents += 1;
             if (closeReasons.length < 5) closeReasons.push(`event ${message.event}: ${message.data.slice(0, 200)}`);
           }
         },
@@ -157,6 +159,7 @@ function reset(): void {
   missing = 0;
   duplicates = 0;
   closed = 0;
+  controlEvents = 0;
   closeReasons = [];
   windowStart = performance.now();
 }
@@ -168,6 +171,7 @@ function report(): WindowReport {
     latency: latency.sparse(),
     missing,
     duplicates,
+    controlEvents,
     closed,
     closeReasons,
     windowMs: performance.now() - windowStart,

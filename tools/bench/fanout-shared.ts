@@ -134,7 +134,9 @@ export interface WindowReport {
   missing: number;
   /** Events a connection got twice or out of order, in the window. */
   duplicates: number;
-  /** Connections that ended without being asked to (since the last reset), and why (first few). */
+  /** Control events other than `ready` (`reset`, `error`, `auth-expired`): never expected here. */
+  controlEvents: number;
+  /** Connections that ended without being asked to (since the last reset), and why (first few; control events too). */
   closed: number;
   closeReasons: string[];
   /** The client process's own window length. */

@@ -279,6 +279,7 @@ export class ClientPool {
       latency,
       missing: sum((r) => r.missing),
       duplicates: sum((r) => r.duplicates),
+      controlEvents: sum((r) => r.controlEvents),
       closed: sum((r) => r.closed),
       closeReasons: [...new Set(reports.flatMap((r) => r.closeReasons))].slice(0, 5),
       windowMs: Math.max(...reports.map((r) => r.windowMs)),

@@ -2,13 +2,14 @@
 // 100 ms, next to a bare node:http SSE loop (the lower bound) and a Socket.IO 4.8 broadcast
 // (what in-house systems run today); then 10,000 clients on the gateway, and one client
 // replaying 10,000 missed events. Each server under test runs in its own process, the
-// clients in another (fanout-clients.ts), the publisher here. Prints progress to stderr and
-// one JSON line last on stdout:
+// clients in two others (fanout-clients.ts, see ClientPool), the publisher here. Prints
+// progress to stderr and one JSON line last on stdout:
 // {capacity: {freshet, raw, socketio: {clients, us_per_delivery, kib_per_conn}},
 //  ten_k: {p50_ms, p99_ms, kib_per_conn}, resume_10k_ms}. See docs/benchmarks.md.
 //
 // For experiments: --only raw,socketio,freshet,ten_k,resume runs those parts (the JSON then
-// has only theirs); --max-clients n caps the capacity search.
+// has only theirs), and ten_k_peers (only when named) runs raw and Socket.IO at 10,000
+// clients as a reference on stderr; --max-clients n caps the capacity search.
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -220,6 +221,7 @@ function verdict(target: Target, n: number, w: Window): { pass: true } | { pass:
   if (!target.running()) return { pass: false, retryable: false, why: 'the server process exited' };
   if (r.open < n || r.closed > 0) return { pass: false, retryable: false, why: `${n - r.open} connection(s) lost (${r.closeReasons.join('; ') || 'no reason given'})` };
   if (r.missing > 0 || r.duplicates > 0) return { pass: false, retryable: false, why: `${r.missing} event(s) missing, ${r.duplicates} duplicate(s)` };
+  if (r.controlEvents > 0) return { pass: false, retryable: false, why: `${r.controlEvents} control event(s): ${r.closeReasons.join('; ')}` };
   if (r.received === 0) return { pass: false, retryable: false, why: 'nothing received' };
   const p99 = r.latency.percentile(0.99);
   if (!(p99 < P99_LIMIT_MS)) return { pass: false, retryable: true, why: `p99 ${round(p99, 1)} ms` };

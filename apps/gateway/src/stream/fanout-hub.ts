@@ -180,8 +180,9 @@ class Hub implements FanoutHub {
 
   /** Before following again: is it the same stream, and does it still hold what comes next? */
   private async reconcile(): Promise<void> {
+    const dispatched = this.seq;
     const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
-    if (bounds.epoch !== this.epoch || bounds.lastSeq < this.seq) {
+    if (bounds.epoch !== this.epoch || bounds.lastSeq < dispatched) {
       this.log.warn({ from: this.epoch, to: bounds.epoch }, 'events stream was recreated; every stream resets');
       this.epoch = bounds.epoch;
       this.seq = bounds.lastSeq;
@@ -209,8 +210,11 @@ class Hub implements FanoutHub {
   private async checkEpoch(): Promise<void> {
     if (this.stopping || this.restarting) return;
     try {
+      // Compare with the position taken before asking: events dispatched while the answer
+      // travels would otherwise make a busy hub think the stream went backwards.
+      const dispatched = this.seq;
       const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
-      if (bounds.epoch !== this.epoch || bounds.lastSeq < this.seq) this.restart('events stream was recreated');
+      if (bounds.epoch !== this.epoch || bounds.lastSeq < dispatched) this.restart('events stream was recreated');
     } catch (error) {
       // A missing stream or a NATS hiccup: the consumer's own failure path handles it.
       this.log.debug({ err: error }, 'epoch check failed');
