@@ -20,10 +20,12 @@ function recorder(tenant: string, channels: Channel[], options: { throws?: boole
   const resets: { reason: ResetReason; position: StreamPosition }[] = [];
   const subscriber: FanoutSubscriber = {
     tenant,
+    channelGroup: channels.map((c) => JSON.stringify(c)).join(' '),
     carries: (event) => channels.some((c) => channelCarries(c, event)),
     deliver: (frame) => {
       frames.push(frame);
       if (options.throws) throw new Error('boom');
+      return true;
     },
     discontinuity: (reason, position) => void resets.push({ reason, position }),
   };
@@ -74,6 +76,30 @@ describe('fan-out hub', () => {
     expect(tenant.frames.map((f) => f.seq)).toEqual([a, b]);
     expect(orders.frames[1]!.seq).toBe(d);
     [orders, globex].forEach((r) => hub.unregister(r.subscriber));
+    expect(hub.subscriberCount()).toBe(0);
+  });
+
+  it('hands an event to every member of a channel group, whatever one member does', async () => {
+    const channels: Channel[] = [{ kind: 'source', tenant: 'acme', source: 'orders' }];
+    const first = recorder('acme', channels, { throws: true });
+    const second = recorder('acme', channels);
+    const both = recorder('acme', [...channels, { kind: 'admin', tenant: 'acme' }]);
+    for (const r of [first, second, both]) hub.register(r.subscriber);
+    hub.register(second.subscriber); // registering twice does not deliver twice
+    expect(hub.subscriberCount()).toBe(3);
+
+    const a = await bus.publish(contentEvent({ source: 'orders', key: 'a' }));
+    const b = await bus.publish(jobStarted({ source: 'orders' }));
+    await waitFor(() => hub.position().seq === b);
+    for (const r of [first, second, both]) expect(r.frames.map((f) => f.seq)).toEqual([a, b]);
+
+    hub.unregister(first.subscriber);
+    hub.unregister(first.subscriber);
+    const c = await bus.publish(contentEvent({ source: 'orders', key: 'c' }));
+    await waitFor(() => second.frames.length === 3);
+    expect(first.frames.map((f) => f.seq)).toEqual([a, b]);
+    expect(both.frames.map((f) => f.seq)).toEqual([a, b, c]);
+    [second, both].forEach((r) => hub.unregister(r.subscriber));
     expect(hub.subscriberCount()).toBe(0);
   });
 

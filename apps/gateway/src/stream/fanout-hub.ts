@@ -1,7 +1,9 @@
 // The one reader of the events stream in a gateway process (decision 0011). An ordered
 // consumer follows every event subject from "now"; each message is validated once,
 // framed once into a Buffer, and that Buffer is handed to every connection whose channels
-// carry it — connections are indexed by tenant, so an event costs nothing for the others.
+// carry it. Connections are indexed by tenant, then grouped by their set of channels: an
+// event costs nothing for other tenants, one channel check per group (not per connection),
+// and one metrics update per event — the per-delivery work is the socket write alone.
 //
 // The hub's position (last sequence dispatched) is the handshake with connections: a
 // connection registered when the position is P receives every event after P, exactly
@@ -23,10 +25,16 @@ import { streamMetrics } from './stream-metrics';
 
 export interface FanoutSubscriber {
   readonly tenant: string;
+  /** Subscribers with equal groups have equal channels: `carries` is asked of one of them for all. */
+  readonly channelGroup: string;
   /** Whether this subscriber's channels carry the event (the tenant already matched). */
   carries(event: Pick<FreshetEvent, 'tenant' | 'source' | 'type'>): boolean;
-  /** Called synchronously, in stream order; must not throw (a throw is logged and ignored). */
-  deliver(frame: EventFrame): void;
+  /**
+   * Called synchronously, in stream order; must not throw (a throw is logged and ignored).
+   * True when the frame was written at once: the hub counts those as delivered (frames a
+   * subscriber queues or holds, it counts itself when it writes them).
+   */
+  deliver(frame: EventFrame): boolean;
   /** The stream went on somewhere its position cannot follow: send `reset` with this position. */
   discontinuity(reason: ResetReason, position: StreamPosition): void;
 }
@@ -59,7 +67,9 @@ const MAX_RESTART_DELAY_MS = 10_000;
 class Hub implements FanoutHub {
   private epoch = '';
   private seq = 0;
-  private readonly byTenant = new Map<string, Set<FanoutSubscriber>>();
+  /** tenant → channel group → subscribers. */
+  private readonly byTenant = new Map<string, Map<string, Set<FanoutSubscriber>>>();
+  private count = 0;
   private consumer: ConsumerHandle | undefined;
   private restarting: Promise<void> | undefined;
   private stopping = false;
@@ -84,17 +94,22 @@ class Hub implements FanoutHub {
   }
 
   register(subscriber: FanoutSubscriber): StreamPosition {
-    let set = this.byTenant.get(subscriber.tenant);
-    if (!set) this.byTenant.set(subscriber.tenant, (set = new Set()));
-    set.add(subscriber);
+    let groups = this.byTenant.get(subscriber.tenant);
+    if (!groups) this.byTenant.set(subscriber.tenant, (groups = new Map()));
+    let group = groups.get(subscriber.channelGroup);
+    if (!group) groups.set(subscriber.channelGroup, (group = new Set()));
+    if (!group.has(subscriber)) this.count += 1;
+    group.add(subscriber);
     return this.position();
   }
 
   unregister(subscriber: FanoutSubscriber): void {
-    const set = this.byTenant.get(subscriber.tenant);
-    if (!set) return;
-    set.delete(subscriber);
-    if (set.size === 0) this.byTenant.delete(subscriber.tenant);
+    const groups = this.byTenant.get(subscriber.tenant);
+    const group = groups?.get(subscriber.channelGroup);
+    if (!groups || !group?.delete(subscriber)) return;
+    this.count -= 1;
+    if (group.size === 0) groups.delete(subscriber.channelGroup);
+    if (groups.size === 0) this.byTenant.delete(subscriber.tenant);
   }
 
   position(): StreamPosition {
@@ -102,9 +117,7 @@ class Hub implements FanoutHub {
   }
 
   subscriberCount(): number {
-    let count = 0;
-    for (const set of this.byTenant.values()) count += set.size;
-    return count;
+    return this.count;
   }
 
   async stop(): Promise<void> {
@@ -119,19 +132,24 @@ class Hub implements FanoutHub {
     // A re-created consumer may start at or before what was already sent: never twice.
     if (seq <= this.seq) return;
     this.seq = seq;
-    const subscribers = this.byTenant.get(event.tenant);
-    if (!subscribers) return;
+    const groups = this.byTenant.get(event.tenant);
+    if (!groups) return;
     let frame: EventFrame | undefined;
-    for (const subscriber of subscribers) {
-      if (!subscriber.carries(event)) continue;
+    let delivered = 0;
+    for (const group of groups.values()) {
+      const first = group.values().next().value;
+      if (!first?.carries(event)) continue;
       // Framed lazily: an event no connection carries is never serialized.
       frame ??= eventFrame({ epoch: this.epoch, seq }, event);
-      try {
-        subscriber.deliver(frame);
-      } catch (error) {
-        this.log.error({ err: error, seq }, 'a subscriber failed to take an event');
+      for (const subscriber of group) {
+        try {
+          if (subscriber.deliver(frame)) delivered += 1;
+        } catch (error) {
+          this.log.error({ err: error, seq }, 'a subscriber failed to take an event');
+        }
       }
     }
+    if (delivered > 0) this.metrics.delivered.add(delivered, { tenant: event.tenant });
     if (frame && Number.isFinite(frame.timeMs)) this.metrics.deliveryLag.record(Math.max(0, Date.now() - frame.timeMs), { mode: 'live' });
   }
 
@@ -196,13 +214,12 @@ class Hub implements FanoutHub {
 
   private broadcast(reason: ResetReason): void {
     const position = this.position();
-    for (const set of [...this.byTenant.values()]) {
-      for (const subscriber of [...set]) {
-        try {
-          subscriber.discontinuity(reason, position);
-        } catch (error) {
-          this.log.error({ err: error }, 'a subscriber failed to take a reset');
-        }
+    const everyone = [...this.byTenant.values()].flatMap((groups) => [...groups.values()].flatMap((group) => [...group]));
+    for (const subscriber of everyone) {
+      try {
+        subscriber.discontinuity(reason, position);
+      } catch (error) {
+        this.log.error({ err: error }, 'a subscriber failed to take a reset');
       }
     }
   }

@@ -8,6 +8,7 @@ import { createServiceMetrics } from '@freshet/telemetry';
 import { openSse, waitFor, type SseConnection as TestClient } from '@freshet/testkit';
 import type { Channel } from '../channels/channel';
 import { eventFrame, type EventFrame } from './event-frame';
+import { startHeartbeatWheel } from './heartbeat-wheel';
 import { SseConnection, type SseConnectionOptions } from './sse-connection';
 import { streamMetrics } from './stream-metrics';
 import { contentEvent, logger } from './testing/stream-test-gateway';
@@ -19,6 +20,7 @@ let base: string;
 let live = { epoch: 'ep', seq: 0 };
 let options: Partial<SseConnectionOptions> = {};
 const connections: SseConnection[] = [];
+const heartbeats = startHeartbeatWheel(60_000);
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
@@ -27,7 +29,7 @@ beforeAll(async () => {
       tenant: 'acme',
       channels,
       retryMs: 1_234,
-      heartbeatMs: 60_000,
+      heartbeats,
       coalesceMs: 0,
       maxBufferedBytes: 1_048_576,
       replayBufferMaxBytes: 1_048_576,
@@ -44,6 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  heartbeats.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -65,6 +68,9 @@ describe('SseConnection', () => {
     const reader = raw.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toBe('retry: 1234\n\n');
+    // A close-delimited body: events are written as they are, without chunk framing.
+    expect(raw.headers.get('transfer-encoding')).toBeNull();
+    expect(raw.headers.get('connection')).toBe('close');
     await reader.cancel();
 
     const { client, connection } = await connect();

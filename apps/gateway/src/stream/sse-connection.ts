@@ -14,6 +14,7 @@ import { channelCarries, channelKey, type Channel } from '../channels/channel';
 import { coalesceFrames } from './coalesce';
 import type { EventFrame } from './event-frame';
 import type { FanoutSubscriber } from './fanout-hub';
+import type { HeartbeatTarget, HeartbeatWheel } from './heartbeat-wheel';
 import { CONTROL_EVENTS, HEARTBEAT_FRAME, formatFrame, retryFrame, type ResetReason } from './sse-frame';
 import type { StreamMetrics } from './stream-metrics';
 
@@ -24,7 +25,8 @@ export interface SseConnectionOptions {
   /** Headers set on the reply before it was hijacked (CORS, request id): kept. */
   extraHeaders?: Record<string, string | number | string[] | undefined>;
   retryMs: number;
-  heartbeatMs: number;
+  /** The process's heartbeat timer (one for all streams). */
+  heartbeats: HeartbeatWheel;
   /** 0: write each event as it comes. */
   coalesceMs: number;
   maxBufferedBytes: number;
@@ -50,7 +52,8 @@ const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   // Never stored: a cached stream would replay someone's events to someone else.
   'cache-control': 'no-store',
-  connection: 'keep-alive',
+  // The body ends when the connection does (see open()): never reused for another request.
+  connection: 'close',
   // nginx would otherwise buffer the response and hold events back.
   'x-accel-buffering': 'no',
 };
@@ -59,30 +62,38 @@ const SSE_HEADERS = {
 const MAX_TIMER_MS = 2_147_483_647;
 const DRAIN_BATCH = 256;
 
-export class SseConnection implements FanoutSubscriber {
+export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   readonly tenant: string;
+  /** Connections with the same channels form one fan-out group (one channel check per event for all). */
+  readonly channelGroup: string;
   private state: State = 'live';
   private readonly res: ServerResponse;
   private readonly closeHandlers: (() => void)[] = [];
   private closeHandlersRan = false;
-  private readonly aborted = new AbortController();
+  // Made on first use: most streams never need one, and it is not small.
+  private aborted: AbortController | undefined;
+  private wroteSinceHeartbeat = false;
   private held: EventFrame[] = [];
   private heldBytes = 0;
   private pending: EventFrame[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: SseConnectionOptions) {
     this.res = options.res;
     this.tenant = options.tenant;
+    this.channelGroup = options.channels.map(channelKey).sort().join(' ');
     this.log = options.logger;
   }
 
   /** Aborted when the connection stops taking events (ended or closed). */
   get signal(): AbortSignal {
+    if (!this.aborted) {
+      this.aborted = new AbortController();
+      if (!this.isOpen) this.aborted.abort();
+    }
     return this.aborted.signal;
   }
 
@@ -107,9 +118,14 @@ export class SseConnection implements FanoutSubscriber {
       return;
     }
     res.socket.setNoDelay(true);
+    // A stream has no natural end, so its body is delimited by the connection closing
+    // (RFC 9112 §6.3) rather than by chunked encoding: each event is then one socket write
+    // of the shared frame, not four (chunk size line, frame, CRLF), which is most of the
+    // CPU a delivery costs. EventSource, fetch and proxies read such bodies as they come.
+    res.removeHeader('transfer-encoding');
     res.writeHead(200, { ...this.options.extraHeaders, ...SSE_HEADERS });
     res.write(retryFrame(this.options.retryMs));
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
+    this.options.heartbeats.add(this);
     if (this.options.expiresAt !== undefined) this.armExpiry(this.options.expiresAt);
     this.options.metrics.openStreams.add(1, { tenant: this.tenant });
     this.onClose(() => this.options.metrics.openStreams.add(-1, { tenant: this.tenant }));
@@ -140,9 +156,11 @@ export class SseConnection implements FanoutSubscriber {
 
   // ---- fan-out ------------------------------------------------------------------------
 
-  deliver(frame: EventFrame): void {
-    if (this.state === 'live') this.enqueue(frame);
-    else if (this.state === 'buffering') this.hold(frame);
+  /** True when the frame was written now (the hub counts those once per event); queued or held frames are counted when written. */
+  deliver(frame: EventFrame): boolean {
+    if (this.state === 'live') return this.enqueue(frame);
+    if (this.state === 'buffering') this.hold(frame);
+    return false;
   }
 
   discontinuity(reason: ResetReason, position: StreamPosition): void {
@@ -250,16 +268,14 @@ export class SseConnection implements FanoutSubscriber {
     this.write(formatFrame({ id: id === undefined ? undefined : formatStreamPosition(id), event, data }));
   }
 
-  private enqueue(frame: EventFrame): void {
-    if (this.options.coalesceMs === 0) {
-      if (this.write(frame.bytes)) this.options.metrics.delivered.add(1, { tenant: this.tenant });
-      return;
-    }
+  private enqueue(frame: EventFrame): boolean {
+    if (this.options.coalesceMs === 0) return this.write(frame.bytes);
     this.pending.push(frame);
     this.pendingBytes += frame.bytes.length;
     // A burst larger than the socket may hold goes out now rather than sit in memory.
     if (this.pendingBytes >= this.options.maxBufferedBytes) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.options.coalesceMs);
+    return false;
   }
 
   private flush(): void {
@@ -307,11 +323,16 @@ export class SseConnection implements FanoutSubscriber {
       return false;
     }
     this.res.write(chunk);
+    this.wroteSinceHeartbeat = true;
     return true;
   }
 
-  private heartbeat(): void {
-    if (this.write(HEARTBEAT_FRAME)) this.options.metrics.heartbeats.add(1);
+  heartbeatDue(): void {
+    if (this.wroteSinceHeartbeat) this.wroteSinceHeartbeat = false;
+    else if (this.write(HEARTBEAT_FRAME)) {
+      this.wroteSinceHeartbeat = false;
+      this.options.metrics.heartbeats.add(1);
+    }
   }
 
   private armExpiry(expiresAt: number): void {
@@ -342,14 +363,14 @@ export class SseConnection implements FanoutSubscriber {
   }
 
   private stopWork(): void {
-    clearInterval(this.heartbeatTimer);
+    this.options.heartbeats.remove(this);
     clearTimeout(this.expiryTimer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending = [];
     this.pendingBytes = 0;
     this.dropHeld();
-    this.aborted.abort();
+    this.aborted?.abort();
     if (this.closeHandlersRan) return;
     this.closeHandlersRan = true;
     for (const handler of this.closeHandlers.splice(0)) {

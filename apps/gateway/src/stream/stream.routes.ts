@@ -19,6 +19,7 @@ import { channelParamsSchema } from '../channels/channel-params';
 import { lookupSource } from '../sources/source-lookup';
 import { lastEventIdOf } from './decide-resume';
 import type { FanoutHub } from './fanout-hub';
+import { startHeartbeatWheel } from './heartbeat-wheel';
 import { planResume, startDelivery } from './resume';
 import { SseConnection } from './sse-connection';
 import type { StreamConfig } from './stream-config';
@@ -51,6 +52,8 @@ const tenantParamsSchema = z.object({ tenant: tenantIdSchema });
 export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOptions): Promise<void> {
   const { config, hub } = options;
   const metrics = streamMetrics(options.meter);
+  const heartbeats = startHeartbeatWheel(config.GATEWAY_HEARTBEAT_MS, (error) => options.logger.error({ err: error }, 'heartbeat failed'));
+  app.addHook('onClose', async () => heartbeats.stop());
   const limiter = new StreamLimiter({ perCredential: config.GATEWAY_MAX_STREAMS_PER_CREDENTIAL, perIp: config.GATEWAY_MAX_STREAMS_PER_IP });
   const sourceExists =
     options.sourceExists ??
@@ -87,7 +90,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
       channels,
       extraHeaders: reply.getHeaders(),
       retryMs: config.GATEWAY_RETRY_HINT_MS,
-      heartbeatMs: config.GATEWAY_HEARTBEAT_MS,
+      heartbeats,
       coalesceMs,
       maxBufferedBytes: config.GATEWAY_MAX_BUFFERED_BYTES,
       replayBufferMaxBytes: config.GATEWAY_MAX_BUFFERED_BYTES * REPLAY_HOLD_FACTOR,
