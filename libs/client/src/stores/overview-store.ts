@@ -1,0 +1,135 @@
+// The tenant's admin overview, live: GET /overview, then the `admin` channel from the
+// overview's position. Source states and cache counts follow the events; job counts are
+// reread (quietly, at most once per JOB_RELOAD_MS) after job events.
+import { tenantOverviewSchema, type FreshetEvent, type StreamPosition } from '@freshet/contracts';
+import {
+  applyAdminEvents,
+  applyOverview,
+  failOverview,
+  INITIAL_OVERVIEW_STATE,
+  isAdminEvent,
+  rebaseOverview,
+  startOverviewLoading,
+  type OverviewModel,
+} from '../core/overview-model';
+import { parseStreamPosition } from '../core/position';
+import type { PositionedEvent } from '../core/source-model';
+import { FreshetClientError, plainError, toClientError } from '../io/client-error';
+import type { OverviewState, OverviewStore } from '../types';
+import { Listeners } from './listeners';
+import type { ParticipantDemand, StreamParticipant } from './participant';
+import type { StoreContext } from './source-store';
+
+const JOB_RELOAD_MS = 1_000;
+
+export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
+  readonly channel = 'admin';
+  private model: OverviewModel = { view: INITIAL_OVERVIEW_STATE };
+  private readonly listeners = new Listeners();
+  private active = false;
+  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  private jobTimer: ReturnType<typeof setTimeout> | undefined;
+  private load: AbortController | undefined;
+
+  constructor(private readonly context: StoreContext) {}
+
+  readonly getState = (): OverviewState => this.model.view;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    const unsubscribe = this.listeners.add(listener, () => this.scheduleRelease());
+    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    if (!this.active) {
+      this.active = true;
+      if (this.load === undefined) void this.reload();
+    }
+    return unsubscribe;
+  };
+
+  readonly reload = (): Promise<void> => this.fetchOverview(false);
+
+  demand(): ParticipantDemand {
+    if (!this.active) return { kind: 'none' };
+    if (this.load !== undefined) return { kind: 'loading' };
+    const { applied } = this.model;
+    return this.model.view.status === 'ready' && applied !== undefined ? { kind: 'ready', position: applied } : { kind: 'none' };
+  }
+
+  accepts(event: FreshetEvent): boolean {
+    return isAdminEvent(event);
+  }
+
+  receive(events: ReadonlyArray<PositionedEvent>, now: number): { duplicates: number; reload: boolean } {
+    const result = applyAdminEvents(this.model, events, now);
+    this.set(result.model);
+    if (result.jobsChanged && !result.needsReload && this.jobTimer === undefined) {
+      this.jobTimer = setTimeout(() => {
+        this.jobTimer = undefined;
+        if (this.active && this.load === undefined) void this.fetchOverview(true);
+      }, JOB_RELOAD_MS);
+    }
+    return { duplicates: result.duplicates, reload: result.needsReload };
+  }
+
+  rebase(position: StreamPosition): void {
+    this.set(rebaseOverview(this.model, position));
+  }
+
+  failed(): boolean {
+    return this.active && this.model.view.status === 'error';
+  }
+
+  dispose(): void {
+    for (const timer of [this.releaseTimer, this.jobTimer]) if (timer !== undefined) clearTimeout(timer);
+    this.load?.abort();
+    this.load = undefined;
+    this.active = false;
+  }
+
+  private fetchOverview(quiet: boolean): Promise<void> {
+    const { http, tenant, hub } = this.context;
+    this.load?.abort();
+    const load = new AbortController();
+    this.load = load;
+    hub.leave(this);
+    this.set(startOverviewLoading(this.model, quiet));
+    return http
+      .get(`/v1/tenants/${encodeURIComponent(tenant)}/overview`, { schema: tenantOverviewSchema, signal: load.signal })
+      .then(
+        (overview) => {
+          if (load.signal.aborted) return;
+          const position = parseStreamPosition(overview.position);
+          if (position === undefined) throw new FreshetClientError({ code: 'BAD_RESPONSE', message: `the overview's position ${overview.position} is not a stream position` });
+          this.set(applyOverview(this.model, overview, position));
+        },
+      )
+      .catch((error: unknown) => {
+        if (load.signal.aborted) return;
+        const clientError = toClientError(error);
+        this.set(failOverview(this.model, plainError(clientError)));
+        if (clientError.status === 401) hub.authRejected(plainError(clientError));
+      })
+      .finally(() => {
+        if (this.load !== load) return;
+        this.load = undefined;
+        hub.changed();
+      });
+  }
+
+  private scheduleRelease(): void {
+    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = undefined;
+      if (this.listeners.size > 0) return;
+      this.active = false;
+      this.context.hub.leave(this);
+      this.context.hub.changed();
+    }, this.context.releaseGraceMs);
+  }
+
+  private set(model: OverviewModel): void {
+    const changed = model.view !== this.model.view;
+    this.model = model;
+    if (changed) this.listeners.notify(this.context.logger);
+  }
+}
