@@ -34,7 +34,7 @@ export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.freshet/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -43,7 +43,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/testing/**/*.ts', '**/testing/**/*.tsx'],
     rules: { '@nx/enforce-module-boundaries': boundaries({ forTests: true }) },
   },
 ];

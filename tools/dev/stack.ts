@@ -25,6 +25,8 @@ export interface StackOptions {
   logLevel?: string;
   /** Extra variables per app (e.g. a short retry base in tests). */
   extraEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /** A built dashboard (tools/dev/dashboard-build.ts) the gateway serves at `/`; none when absent. */
+  dashboardDir?: string;
 }
 
 export interface RunningStack {
@@ -59,6 +61,7 @@ function envFor(app: AppName, options: StackOptions): Record<string, string> {
     REDIS_KEY_PREFIX: options.names.redisKeyPrefix,
     // The development JWT secret (and a cookie usable over http) unless configured otherwise.
     ...(app === 'gateway' ? devGatewayAuthEnv(process.env) : {}),
+    ...(app === 'gateway' && options.dashboardDir ? { GATEWAY_DASHBOARD_DIR: options.dashboardDir } : {}),
     ...options.extraEnv?.[app],
   };
 }

@@ -1,13 +1,14 @@
 // Builds the gateway's HTTP surface as a testable app. Order matters: the error handler and
 // the HTTP policies (body limit, CORS, rate limit) before any route, OpenAPI before the
 // routes it documents, the access routes (session, tickets) and their auth-failure hook on
-// the root instance, then the streams and the REST API.
+// the root instance, then the streams, the REST API and, last, the dashboard's files.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { observabilityPlugin, registerErrorHandler, type Logger, type ServiceMetrics } from '@freshet/telemetry';
 import type { Authenticator } from './auth/authenticator';
 import { urlRedactingSerializers } from './auth/log-redaction';
 import type { GatewayConfig } from './config';
+import { registerDashboard } from './dashboard/dashboard.routes';
 import { registerHttpPolicies } from './rest/http-policies';
 import { registerOpenApi } from './rest/open-api';
 import { restRoutes } from './rest/rest-routes';
@@ -55,5 +56,6 @@ export async function buildGatewayApp({ config, nc, logger, metrics, auth, hub, 
     logger,
     authenticate: (request) => auth.authenticate(request),
   });
+  if (config.GATEWAY_DASHBOARD_DIR) await registerDashboard(app, { dir: config.GATEWAY_DASHBOARD_DIR });
   return app;
 }

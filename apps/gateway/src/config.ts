@@ -1,8 +1,9 @@
 // The gateway's configuration, parsed once at start: its own fragments (access, streams,
-// REST policies, demand signal) merged into one schema, checked across variables.
+// REST policies, demand signal, dashboard) merged into one schema, checked across variables.
 import { z } from 'zod';
 import { httpEnv, loadConfig, natsEnv, portEnv } from '@freshet/config';
 import { checkGatewayAuthEnv, gatewayAuthEnv } from './auth/auth-config';
+import { dashboardEnv } from './dashboard/dashboard-config';
 import { demandConfigRule, demandEnv } from './demand/demand-config';
 import { restEnv } from './rest/rest-config';
 import { streamConfigShape } from './stream/stream-config';
@@ -18,6 +19,7 @@ export const gatewayConfigSchema = z
     ...gatewayAuthEnv,
     ...restEnv,
     ...demandEnv,
+    ...dashboardEnv,
   })
   .superRefine((config, ctx) => {
     checkGatewayAuthEnv(config, ctx as z.RefinementCtx<typeof config>);

@@ -26,7 +26,7 @@ export interface Authenticator {
   /** The caller's Principal, or a 400/401/403 HttpProblem (an AuthProblem) saying why not. */
   authenticate(request: CredentialRequest, options?: AuthenticateOptions): Promise<Principal>;
   /**
-   * POST/DELETE /v1/session and POST /v1/stream-tickets, and the onError hook that puts
+   * GET/POST/DELETE /v1/session and POST /v1/stream-tickets, and the onError hook that puts
    * `WWW-Authenticate` (and a cookie reset) on auth failures. Call it on the root instance
    * (not inside app.register) so the hook covers every route.
    */
@@ -104,7 +104,7 @@ export async function createAuthenticator({ config, nc, logger, now = Date.now }
     authenticate,
     async registerRoutes(app) {
       app.addHook('onError', setAuthProblemHeaders);
-      await sessionRoutes(app, { verifyJwt, cookieSecure: settings.cookieSecure, now });
+      await sessionRoutes(app, { verifyJwt, authenticate: (request) => authenticate(request), cookieSecure: settings.cookieSecure, now });
       await streamTicketRoutes(app, { authenticate, tickets });
     },
     async close() {

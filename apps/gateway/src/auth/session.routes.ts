@@ -1,15 +1,21 @@
 // POST /v1/session: exchanges a bearer JWT for the `freshet_session` cookie (for
 // EventSource, which cannot send headers); answers { tenant, scopes, expiresAt }.
-// DELETE /v1/session: clears it. Only a JWT can open a session: the cookie must expire,
-// and an API key never does (nor should a server-side key end up in a browser).
+// GET /v1/session: the same answer for the credential the request carries (cookie or
+// bearer), so a page that cannot read its HttpOnly cookie can tell whether it is signed
+// in and as which tenant; 401 otherwise. DELETE /v1/session: clears the cookie.
+// Only a JWT can open a session: the cookie must expire, and an API key never does (nor
+// should a server-side key end up in a browser).
 import type { FastifyInstance } from 'fastify';
 import { AuthProblem, unauthenticated } from './auth-problem';
 import { looksLikeApiKey } from './api-key';
+import type { CredentialRequest } from './presented-credential';
 import type { Principal } from './principal';
 import { clearedSessionCookie, MAX_SESSION_COOKIE_TOKEN_LENGTH, sessionCookie } from './session-cookie';
 
 export interface SessionRouteOptions {
   verifyJwt(token: string, kind: 'jwt'): Promise<Principal>;
+  /** Any credential but a ticket (tickets are for stream URLs only). */
+  authenticate(request: CredentialRequest): Promise<Principal>;
   cookieSecure: boolean;
   now: () => number;
 }
@@ -28,7 +34,13 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRouteO
     const expiresAt = principal.expiresAt!;
     reply.header('set-cookie', sessionCookie(token, { expiresAt, now: options.now(), secure: options.cookieSecure }));
     reply.header('cache-control', 'no-store');
-    return { tenant: principal.tenant, scopes: [...principal.scopes].sort(), expiresAt: new Date(expiresAt).toISOString() };
+    return describeSession({ ...principal, expiresAt });
+  });
+
+  app.get('/v1/session', async (request, reply) => {
+    const principal = await options.authenticate(request);
+    reply.header('cache-control', 'no-store');
+    return describeSession(principal);
   });
 
   // Unauthenticated on purpose: signing out must work with an expired or broken cookie,
@@ -38,4 +50,14 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRouteO
     reply.header('cache-control', 'no-store');
     return reply.code(204).send();
   });
+}
+
+/** `{tenant, scopes, expiresAt}`: what a page may know about its own credential (never the token). */
+function describeSession(principal: Principal): { tenant: string; scopes: string[]; expiresAt: string | null } {
+  // An API key never expires: null, not a made-up date.
+  return {
+    tenant: principal.tenant,
+    scopes: [...principal.scopes].sort(),
+    expiresAt: principal.expiresAt === undefined ? null : new Date(principal.expiresAt).toISOString(),
+  };
 }

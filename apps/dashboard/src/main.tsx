@@ -1,0 +1,13 @@
+// The dashboard's entry: take a sign-in token out of the URL fragment before anything
+// else (it must not stay in the address bar or the history), then render the page.
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { extractFragmentToken } from './auth/fragment-token';
+import './styles.css';
+
+const { token, rest } = extractFragmentToken(window.location.hash);
+if (token !== undefined) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${rest}`);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(<App initialToken={token} />);
