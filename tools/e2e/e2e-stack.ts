@@ -13,7 +13,7 @@ export interface E2eStack extends RunningStack {
   teardown(): Promise<void>;
 }
 
-export async function startE2eStack(label: string, extraEnv?: StackOptions['extraEnv']): Promise<E2eStack> {
+export async function startE2eStack(label: string, extraEnv?: StackOptions['extraEnv'], options: Pick<StackOptions, 'dashboardDir'> = {}): Promise<E2eStack> {
   const names = testNames(label);
   const ports = {} as Record<AppName, number>;
   for (const app of APP_NAMES) ports[app] = await freePort();
@@ -26,6 +26,7 @@ export async function startE2eStack(label: string, extraEnv?: StackOptions['extr
     logLevel: 'debug',
     services: { postgres: TEST_DATABASE_URL, redis: TEST_REDIS_URL, nats: TEST_NATS_URL },
     extraEnv,
+    dashboardDir: options.dashboardDir,
   });
   return {
     ...stack,
