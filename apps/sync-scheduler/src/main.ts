@@ -1,5 +1,5 @@
 // Process entry: config, start, graceful stop. Nothing else.
-import { createLogger, exitOnStartupError, onShutdownSignal } from '@freshet/telemetry';
+import { createLogger, exitOnStartupError, onShutdownSignal, startTracing } from '@freshet/telemetry';
 import { loadSchedulerConfig } from './config';
 import { startScheduler } from './service';
 
@@ -7,8 +7,17 @@ const bootLogger = createLogger('sync-scheduler');
 try {
   const config = loadSchedulerConfig();
   const logger = createLogger('sync-scheduler', config.LOG_LEVEL);
+  // Before anything runs: from here on, requests and messages carry trace context (decision 0013).
+  const tracing = startTracing({ service: 'sync-scheduler', logger });
   const running = await startScheduler(config, logger);
-  onShutdownSignal(logger, () => running.stop(), { graceMs: config.SHUTDOWN_GRACE_MS });
+  onShutdownSignal(
+    logger,
+    async () => {
+      await running.stop();
+      await tracing.shutdown(); // bounded: a collector that does not answer cannot hold the stop
+    },
+    { graceMs: config.SHUTDOWN_GRACE_MS },
+  );
 } catch (error) {
   exitOnStartupError(bootLogger, error);
 }

@@ -16,6 +16,7 @@ import { createDispatcher } from './jobs/dispatcher';
 import { deleteFinishedBefore, queueDepthByPriority } from './jobs/job-repository';
 import { startLedgerProjector } from './jobs/ledger-projector';
 import { revalidate } from './jobs/revalidate';
+import { inNewTrace } from './jobs/job-tracing';
 import { createSchedulerMetrics } from './jobs/scheduler-metrics';
 import { every } from './periodic';
 import { startRevalidateResponder } from './rpc/revalidate-responder';
@@ -87,7 +88,10 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
 
   const lease = createScanLease({ connectionString: config.DATABASE_URL, key: `freshet-scan:${config.DATABASE_SCHEMA}`, logger, instanceId: config.SCHEDULER_INSTANCE_ID });
   const demand = createWatchedSourcesReader({ nc, prefix, timeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, logger });
-  const scanDeps: ScanDeps = { nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: requestSync, stillLeader: () => lease.held(), now: () => new Date(), logger, readWatched: demand.read };
+  // Each background sync is a trace of its own, from this decision to the events it produced.
+  const backgroundSync = (request: RevalidateRequest) =>
+    inNewTrace('scheduler background sync', { 'freshet.tenant': request.tenant, 'freshet.source': request.source, 'freshet.job.priority': request.priority }, () => requestSync(request));
+  const scanDeps: ScanDeps = { nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: backgroundSync, stillLeader: () => lease.held(), now: () => new Date(), logger, readWatched: demand.read };
   const scanLoop = createScanLoop({
     intervalMs: config.SCHEDULER_SCAN_INTERVAL_MS,
     demandIntervalMs: config.SCHEDULER_DEMAND_SCAN_INTERVAL_MS,

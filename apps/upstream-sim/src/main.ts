@@ -1,6 +1,6 @@
 // Process entry: load config, build the app, listen, and close gracefully on
 // SIGTERM/SIGINT. Everything testable lives in app.ts.
-import { createLogger, createServiceMetrics, exitOnStartupError, onShutdownSignal } from '@freshet/telemetry';
+import { createLogger, createServiceMetrics, exitOnStartupError, onShutdownSignal, startTracing } from '@freshet/telemetry';
 import { buildUpstreamSimApp } from './app';
 import { loadUpstreamSimConfig, type UpstreamSimConfig } from './config';
 import { SERVICE_NAME } from './constants';
@@ -14,6 +14,8 @@ try {
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
 try {
+  // An upstream that traces: ingest's requests carry `traceparent`, so its spans join (decision 0013).
+  const tracing = startTracing({ service: SERVICE_NAME, logger });
   const metrics = createServiceMetrics(SERVICE_NAME);
   const app = await buildUpstreamSimApp({
     seed: config.SIM_SEED,
@@ -30,6 +32,7 @@ try {
     async () => {
       await app.close();
       await metrics.shutdown();
+      await tracing.shutdown();
     },
     { graceMs: config.SHUTDOWN_GRACE_MS },
   );

@@ -76,6 +76,8 @@ import { PullMux, type PullEnd } from './pull-mux';
 import type { PulledMessage } from './pulled-message';
 import { subjectsOverlap } from './subject-overlap';
 import { settleResult } from './settle-result';
+import { inBusSpan, noteOutcome, processSpan } from './bus-tracing';
+import { traceContextFromHeaders } from './trace-context';
 import { terminateMessage } from './terminate-message';
 
 export const DEFERRED_MESSAGES_METRIC = 'freshet_bus_deferred_messages_total';
@@ -274,7 +276,12 @@ export async function consumeByPriority<T>(options: ConsumeByPriorityOptions<T>)
     };
     let result: HandlerResult;
     try {
-      result = await handler(data, ctx);
+      // In the message's trace when it names one (a job keeps its refresh's trace): the handler's own calls join it.
+      result = await inBusSpan(processSpan(state.tier.durable, msg.subject, traceContextFromHeaders(ctx.headers), ctx), async (_ctx, span) => {
+        const answer = await handler(data, ctx);
+        noteOutcome(span, answer);
+        return answer;
+      });
     } catch (error) {
       const delayMs = nakDelayMs(ctx.deliveryCount);
       const lastDelivery = state.maxDeliver > 0 && ctx.deliveryCount >= state.maxDeliver;

@@ -12,7 +12,7 @@ import { ensureDurableConsumer } from './ensure-durable-consumer';
 import { ensureStreams } from './ensure-streams';
 import { ConsumerConfigConflictError, InvalidConsumerOptionsError } from './errors';
 import { publishEvent } from './publish-event';
-import { installTestMeter, LEVEL, recordingLogger, sampleContentCreated } from './testing/bus-test-support';
+import { asPublished, installTestMeter, LEVEL, recordingLogger, sampleContentCreated } from './testing/bus-test-support';
 
 const meter = installTestMeter();
 const n = testNames('dur');
@@ -99,7 +99,7 @@ describe('consumeDurable', () => {
     await publishEvent(js, n.subjectPrefix, last);
 
     await waitFor(() => seen.length === 2, { message: 'both valid events handled' });
-    expect(seen.map((s) => s.event)).toEqual([first, last]);
+    expect(seen.map((s) => s.event)).toEqual([first, last].map(asPublished));
     expect(seen[0]?.ctx).toMatchObject({ subject, deliveryCount: 1 });
     expect(seen[0]?.ctx.headers[HEADERS.eventType]).toBe('content.created');
     expect(seen[0]?.ctx.headers[HEADERS.traceparent]).toBe(first.trace?.traceparent);

@@ -18,6 +18,8 @@ import { terminateMessage } from './terminate-message';
 import { watchConsumerStatus } from './consumer-status';
 import { BusConsumerNotFoundError, BusStreamNotFoundError } from './errors';
 import { superviseLoop, type ConsumerHandle, type LoopControl } from './consume-loop';
+import { inBusSpan, noteOutcome, processSpan } from './bus-tracing';
+import { traceContextFromHeaders } from './trace-context';
 
 /** What a handler decides: ack, redeliver after `nak` ms, or drop for good with a reason. */
 export type HandlerResult = { ack: true } | { nak: number } | { term: string };
@@ -82,7 +84,13 @@ export async function consumeDurable<T>(options: ConsumeDurableOptions<T>): Prom
     }
     const ctx: DurableMessageContext = { ...where, headers: headersToRecord(msg.headers), working: () => msg.working() };
     try {
-      settle(msg, await handler(decoded.data, ctx), where);
+      // In the message's trace when it names one: the handler's own calls join it.
+      const result = await inBusSpan(processSpan(label, msg.subject, traceContextFromHeaders(ctx.headers), where), async (_ctx, span) => {
+        const answer = await handler(decoded.data, ctx);
+        noteOutcome(span, answer);
+        return answer;
+      });
+      settle(msg, result, where);
     } catch (error) {
       const delayMs = nakDelayMs(deliveryCount);
       const lastDelivery = maxDeliver > 0 && deliveryCount >= maxDeliver;

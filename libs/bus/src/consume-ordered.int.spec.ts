@@ -12,7 +12,7 @@ import { ensureStreams } from './ensure-streams';
 import { StreamHistoryGoneError } from './errors';
 import { publishEvent } from './publish-event';
 import { streamLastSequence } from './stream-last-sequence';
-import { installTestMeter, LEVEL, recordingLogger, sampleContentCreated } from './testing/bus-test-support';
+import { asPublished, installTestMeter, LEVEL, recordingLogger, sampleContentCreated } from './testing/bus-test-support';
 
 const meter = installTestMeter();
 const a = testNames('orda');
@@ -72,7 +72,7 @@ describe('consumeOrdered', () => {
     });
     await waitFor(() => got.length === 2, { message: 'two live events' });
     await sleep(200); // nothing else trickles in
-    expect(got.map((g) => g.event)).toEqual([wanted1, wanted2]);
+    expect(got.map((g) => g.event)).toEqual([wanted1, wanted2].map(asPublished));
     expect(got.map((g) => g.meta.streamSequence)).toEqual([4, 7]);
     expect(got[0]?.meta.headers[HEADERS.eventType]).toBe('content.created');
 
@@ -85,7 +85,7 @@ describe('consumeOrdered', () => {
     const wanted3 = sampleContentCreated({ source: 'live', key: 'new3' });
     await publishEvent(js, a.subjectPrefix, wanted3);
     await waitFor(() => got.length === 3, { message: 'a later live event' });
-    expect(got[2]?.event).toEqual(wanted3);
+    expect(got[2]?.event).toEqual(asPublished(wanted3));
     await handle.stop();
     await expect(handle.closed).resolves.toBeUndefined();
   });
@@ -105,7 +105,7 @@ describe('consumeOrdered', () => {
     await publishEvent(js, a.subjectPrefix, after);
     await waitFor(() => got.length === 1, { message: 'the new event' });
     await sleep(200);
-    expect(got.map((g) => g.event)).toEqual([after]);
+    expect(got.map((g) => g.event)).toEqual([asPublished(after)]);
     await handle.stop();
   });
 
@@ -148,7 +148,7 @@ describe('consumeOrdered', () => {
     });
     await waitFor(() => got.length === 1, { message: "b's event" });
     await sleep(200);
-    expect(got.map((g) => g.event)).toEqual([inB]);
+    expect(got.map((g) => g.event)).toEqual([asPublished(inB)]);
     expect(await streamLastSequence(nc, b.eventsStream)).toBe(1);
     await handle.stop();
   });

@@ -42,6 +42,8 @@ export type { ConsumerHandle } from './consume-loop';
 export { API_CODES, isApiError } from './jetstream-api-errors';
 export { streamLastSequence, streamState } from './stream-last-sequence';
 export type { MessageHeaders } from './message-headers';
+export { traceContextFromHeaders, contextOfTraceFields, traceFieldsOf, inTrace } from './trace-context';
+export { BUS_TRACER_NAME, MESSAGING, BUS_ATTRIBUTES } from './bus-tracing';
 export { nakDelayMs, NAK_BASE_DELAY_MS, NAK_MAX_DELAY_MS } from './nak-backoff';
 export { INVALID_MESSAGES_METRIC, BUS_METER_NAME } from './bus-metrics';
 export {

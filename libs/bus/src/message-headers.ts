@@ -3,16 +3,15 @@
 // handlers as a plain read-only record rather than a NATS type.
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { HEADERS, type TraceContext } from '@freshet/contracts';
+import type { Context } from '@opentelemetry/api';
+import { injectTraceContext } from './trace-context';
 
 export type MessageHeaders = Readonly<Record<string, string>>;
 
-export function outgoingHeaders(trace: TraceContext | undefined, extra: Record<string, string> = {}): MsgHdrs {
+/** `traceparent`/`tracestate` of the span active in `trace` (none outside a trace), plus `extra`. */
+export function outgoingHeaders(trace: Context, extra: Record<string, string> = {}): MsgHdrs {
   const h = natsHeaders();
-  if (trace !== undefined) {
-    h.set(HEADERS.traceparent, trace.traceparent);
-    if (trace.tracestate !== undefined) h.set(HEADERS.tracestate, trace.tracestate);
-  }
+  injectTraceContext(h, trace);
   for (const [key, value] of Object.entries(extra)) h.set(key, value);
   return h;
 }

@@ -10,7 +10,7 @@ import { ensureStreams } from './ensure-streams';
 import { InvalidOutgoingMessageError, PublishFailedError } from './errors';
 import { publishEvent } from './publish-event';
 import { publishSyncCommand } from './publish-sync-command';
-import { recordingLogger, sampleContentCreated, sampleSyncCommand } from './testing/bus-test-support';
+import { asPublished, recordingLogger, sampleContentCreated, sampleSyncCommand } from './testing/bus-test-support';
 
 const n = testNames('pub');
 const { logger } = recordingLogger();
@@ -41,7 +41,9 @@ describe('publishEvent', () => {
     expect((await jsm.streams.info(n.eventsStream)).state.messages).toBe(1);
     const stored = await jsm.streams.getMessage(n.eventsStream, { seq: first.seq });
     expect(stored?.subject).toBe(subjectForEvent(n.subjectPrefix, event));
-    expect(stored?.json<FreshetEvent>()).toEqual(event);
+    // The trace context rides in the headers only: the body every consumer (and browser) sees has none.
+    expect(stored?.json<FreshetEvent>()).toEqual(asPublished(event));
+    expect(stored?.json<FreshetEvent>()).not.toHaveProperty('trace');
     expect(stored?.header.get('Nats-Msg-Id')).toBe(event.id);
     expect(stored?.header.get(HEADERS.eventType)).toBe('content.created');
     expect(stored?.header.get(HEADERS.traceparent)).toBe(event.trace?.traceparent);

@@ -1,9 +1,13 @@
 // A NATS request/reply endpoint speaking JSON: validates the request with its schema,
 // answers `{ ok: false, error }` for bad input, and never lets a handler failure go
-// unanswered (the caller would otherwise wait for its timeout).
+// unanswered (the caller would otherwise wait for its timeout). A request that names a
+// trace (headers) is handled in a server span continuing it.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import { inBusSpan, withoutPrefix } from './bus-tracing';
+import { headersToRecord } from './message-headers';
+import { traceContextFromHeaders } from './trace-context';
 
 export type RpcAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -23,7 +27,8 @@ export function respondJson<S extends z.ZodType>(
         logger.error({ err: error, subject }, 'rpc subscription failed');
         return;
       }
-      void (async (): Promise<RpcAnswer> => {
+      const parent = traceContextFromHeaders(headersToRecord(msg.headers));
+      void inBusSpan({ operation: 'respond', target: withoutPrefix(msg.subject), subject: msg.subject, parent }, async (_ctx, span): Promise<RpcAnswer> => {
         let input: unknown;
         try {
           input = msg.json();
@@ -35,8 +40,10 @@ export function respondJson<S extends z.ZodType>(
           const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
           return { ok: false, error: { code: 'BAD_REQUEST', message } };
         }
-        return handler(parsed.data);
-      })()
+        const answer = await handler(parsed.data);
+        if (!answer.ok) span?.setAttribute('freshet.rpc.refusal', answer.error.code);
+        return answer;
+      })
         .then(
           (reply) => msg.respond(JSON.stringify(reply)),
           (err: unknown) => {

@@ -16,6 +16,7 @@ import {
 } from './errors';
 import { assertExpectedVersion, assertExpectedVersionShape, NO_STREAM_VERSION } from './expected-version';
 import { uniqueViolationConstraint } from './pg-errors';
+import { inAppendSpan } from './append-tracing';
 import { prepareEvents } from './prepare-events';
 import { readStreamVersion } from './read-stream';
 import type { StoredEvent } from './stored-event';
@@ -46,10 +47,18 @@ export async function appendToStream<DB extends EventStoreDatabase>(
 ): Promise<AppendResult> {
   if (streamId.length === 0) throw new InvalidAppendError('streamId must not be empty');
   assertExpectedVersionShape(options.expectedVersion);
-  const prepared = prepareEvents(streamId, events);
+  // Inside a trace: a span, and the events keep its context for the relay (append-tracing.ts).
+  return inAppendSpan(streamId, events, (traced) => appendPrepared(db, streamId, prepareEvents(streamId, traced), options));
+}
+
+async function appendPrepared<DB extends EventStoreDatabase>(
+  db: EventStoreExecutor<DB>,
+  streamId: string,
+  prepared: ReturnType<typeof prepareEvents>,
+  options: AppendOptions,
+): Promise<AppendResult> {
   const store = asEventStoreDb(db);
-  const append = (trx: Kysely<EventStoreDatabase>) =>
-    appendPrepared(trx, streamId, prepared, options.expectedVersion);
+  const append = (trx: Kysely<EventStoreDatabase>) => insertEvents(trx, streamId, prepared, options.expectedVersion);
   if (store.isTransaction) return append(store);
   try {
     return await store.transaction().execute(append);
@@ -63,7 +72,7 @@ export async function appendToStream<DB extends EventStoreDatabase>(
   }
 }
 
-async function appendPrepared(
+async function insertEvents(
   trx: Kysely<EventStoreDatabase>,
   streamId: string,
   events: ReturnType<typeof prepareEvents>,

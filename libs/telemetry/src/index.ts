@@ -5,3 +5,4 @@ export { observabilityPlugin, type ObservabilityOptions } from './observability-
 export { onShutdownSignal, exitOnStartupError } from './graceful-shutdown';
 export { HttpProblem } from './http-problem';
 export { registerErrorHandler, toErrorResponse } from './error-handler';
+export * from './tracing/index';

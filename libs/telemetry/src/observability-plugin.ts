@@ -1,10 +1,11 @@
 // Fastify plugin every service registers: /healthz (the process runs), /readyz (its
-// real dependencies answer), /metrics (Prometheus text from OpenTelemetry), and an
-// HTTP request-duration histogram.
+// real dependencies answer), /metrics (Prometheus text from OpenTelemetry), an HTTP
+// request-duration histogram and a trace span per request.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceMetrics } from './metrics';
 import { runReadinessChecks, type ReadinessCheck } from './readiness';
+import { registerHttpServerSpans } from './tracing/http-server-spans';
 
 export interface ObservabilityOptions {
   service: string;
@@ -13,6 +14,8 @@ export interface ObservabilityOptions {
 }
 
 async function observability(app: FastifyInstance, options: ObservabilityOptions): Promise<void> {
+  // A server span per request (decision 0013); routes registered after this plugin run in it.
+  registerHttpServerSpans(app);
   const duration = options.metrics.meter.createHistogram('http_server_request_duration_seconds', {
     description: 'Duration of HTTP requests served, in seconds',
     unit: 's',

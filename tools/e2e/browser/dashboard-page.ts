@@ -19,13 +19,13 @@ function recorder(): void {
   const seen = { badges: {} as Record<string, string[]>, flashed: {} as Record<string, string[]> };
   window.__freshet = seen;
   const scan = () => {
-    for (const badge of document.querySelectorAll<HTMLElement>('[data-testid^="badge-"]')) {
+    for (const badge of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="badge-"]'))) {
       const source = badge.dataset['testid']!.slice('badge-'.length);
       const text = (badge.textContent ?? '').trim();
       const list = (seen.badges[source] ??= []);
       if (list.at(-1) !== text) list.push(text);
     }
-    for (const row of document.querySelectorAll<HTMLElement>('[data-testid^="row-"][data-flash="true"]')) {
+    for (const row of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="row-"][data-flash="true"]'))) {
       const [, source, ...key] = row.dataset['testid']!.split('-');
       const list = (seen.flashed[source!] ??= []);
       const k = key.join('-');

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { publishEvent } from '@freshet/bus';
 import type { Logger } from '@freshet/telemetry';
 import { readViewMeta } from '../projection/projection-store';
+import { CoalescedCauses } from './coalesced-span';
 
 export interface WrittenNotifier {
   /** The view of tenant/source changed (a content event was applied). */
@@ -21,10 +22,14 @@ export interface WrittenNotifier {
 
 export function createWrittenNotifier(options: { js: JetStreamClient; redis: Redis; prefix: string; logger: Logger; intervalMs: number }): WrittenNotifier {
   const { js, redis, prefix, logger, intervalMs } = options;
-  const timers = new Map<string, { tenant: string; source: string; timer: NodeJS.Timeout }>();
+  const timers = new Map<string, { tenant: string; source: string; timer: NodeJS.Timeout; causes: CoalescedCauses }>();
   const inFlight = new Set<Promise<void>>();
 
-  const publish = async (tenant: string, source: string): Promise<void> => {
+  const publish = async (tenant: string, source: string, causes: CoalescedCauses): Promise<void> => {
+    // In the trace of the changes it covers: the first one's child, linked to the others.
+    await causes.run('cache.written', () => publishNow(tenant, source));
+  };
+  const publishNow = async (tenant: string, source: string): Promise<void> => {
     try {
       const meta = await readViewMeta(redis, tenant, source);
       if (meta.seq === 0) return; // cleared since: nothing to say
@@ -45,17 +50,23 @@ export function createWrittenNotifier(options: { js: JetStreamClient; redis: Red
     if (!entry) return;
     clearTimeout(entry.timer);
     timers.delete(key);
-    const p = publish(entry.tenant, entry.source).finally(() => inFlight.delete(p));
+    const p = publish(entry.tenant, entry.source, entry.causes).finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
 
   return {
     changed(tenant, source) {
       const key = `${tenant}\u0000${source}`;
-      if (timers.has(key)) return;
+      const pending = timers.get(key);
+      if (pending) {
+        pending.causes.noteActive();
+        return;
+      }
+      const causes = new CoalescedCauses();
+      causes.noteActive();
       const timer = setTimeout(() => flush(key), intervalMs);
       timer.unref();
-      timers.set(key, { tenant, source, timer });
+      timers.set(key, { tenant, source, timer, causes });
     },
     async stop() {
       for (const key of [...timers.keys()]) flush(key);

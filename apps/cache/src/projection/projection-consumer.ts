@@ -5,7 +5,7 @@
 // validated and applied by sequence (idempotent); other families are acked untouched.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Meter } from '@opentelemetry/api';
+import { trace, type Meter } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { API_CODES, consumeDurable, ensureDurableConsumer, isApiError, type ConsumerHandle, type HandlerResult, type StreamBounds } from '@freshet/bus';
@@ -90,6 +90,8 @@ export async function startProjectionConsumer(options: ProjectionConsumerOptions
       if (op !== undefined) {
         const stamp = await generation.get();
         applied = (await applyProjectionOp(redis, event.tenant, event.source, ctx.streamSequence, op, stamp)).applied;
+        // On the consumer's span (`process cache-projection`, in the event's trace: decision 0013).
+        trace.getActiveSpan()?.setAttributes({ 'freshet.tenant': event.tenant, 'freshet.source': event.source, 'freshet.event.type': event.type, 'freshet.cache.applied': applied });
         if (applied) options.onApplied?.({ tenant: event.tenant, source: event.source, seq: ctx.streamSequence, type: event.type });
         else logger.debug({ seq: ctx.streamSequence, tenant: event.tenant, source: event.source }, 'event already reflected in the view; skipped');
       }

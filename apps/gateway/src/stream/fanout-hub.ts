@@ -16,10 +16,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Meter } from '@opentelemetry/api';
-import { consumeOrdered, readStreamBounds, type ConsumerHandle } from '@freshet/bus';
+import { consumeOrdered, readStreamBounds, type ConsumerHandle, type OrderedMessageMeta } from '@freshet/bus';
 import { allEventsSubject, freshetEventSchema, type FreshetEvent, type StreamPosition } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import { eventFrame, type EventFrame } from './event-frame';
+import { recordFanout } from './fanout-tracing';
 import type { ResetReason } from './sse-frame';
 import { streamMetrics } from './stream-metrics';
 
@@ -128,19 +129,23 @@ class Hub implements FanoutHub {
     await this.restarting;
   }
 
-  private dispatch(event: FreshetEvent, seq: number): void {
+  private dispatch(event: FreshetEvent, meta: OrderedMessageMeta): void {
+    const seq = meta.streamSequence;
     // A re-created consumer may start at or before what was already sent: never twice.
     if (seq <= this.seq) return;
     this.seq = seq;
     const groups = this.byTenant.get(event.tenant);
     if (!groups) return;
+    const startedAt = performance.now();
     let frame: EventFrame | undefined;
     let delivered = 0;
+    let carried = 0;
     for (const group of groups.values()) {
       const first = group.values().next().value;
       if (!first?.carries(event)) continue;
       // Framed lazily: an event no connection carries is never serialized.
       frame ??= eventFrame({ epoch: this.epoch, seq }, event);
+      carried += group.size;
       for (const subscriber of group) {
         try {
           if (subscriber.deliver(frame)) delivered += 1;
@@ -149,6 +154,8 @@ class Hub implements FanoutHub {
         }
       }
     }
+    // One span per event, in the event's trace (decision 0013), never one per connection.
+    if (frame) recordFanout(meta.headers, { subject: meta.subject, type: event.type, tenant: event.tenant, seq, carried, written: delivered, startedAt });
     if (delivered > 0) this.metrics.delivered.add(delivered, { tenant: event.tenant });
     if (frame && Number.isFinite(frame.timeMs)) this.metrics.deliveryLag.record(Math.max(0, Date.now() - frame.timeMs), { mode: 'live' });
   }
@@ -162,7 +169,7 @@ class Hub implements FanoutHub {
       schema: freshetEventSchema,
       logger: this.log,
       name: 'gateway-fanout',
-      onMessage: (event, meta) => this.dispatch(event, meta.streamSequence),
+      onMessage: (event, meta) => this.dispatch(event, meta),
     });
     this.consumer = handle;
     // `closed` resolves on an intended end (stop, connection closed) and rejects otherwise.

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { migrateEventStore, runMigrations } from '@freshet/event-store';
 import type { SchedulerDatabase } from './scheduler-tables';
 import * as jobs from './migrations/0001-jobs';
+import * as jobTrace from './migrations/0002-job-trace';
 
 export async function migrateScheduler(db: Kysely<SchedulerDatabase>, schema: string): Promise<void> {
   await migrateEventStore(db, schema);
-  await runMigrations(db, { schema, migrations: { '0001-jobs': jobs }, tableName: 'scheduler_migration' });
+  await runMigrations(db, { schema, migrations: { '0001-jobs': jobs, '0002-job-trace': jobTrace }, tableName: 'scheduler_migration' });
 }

@@ -1,6 +1,7 @@
 // The scheduler's own tables, next to its event store (job.queued / job.dead events) in
 // its own schema: the job ledger, one row per job.
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { TraceContext } from '@freshet/contracts';
 import type { EventStoreDatabase } from '@freshet/event-store';
 
 export const JOB_STATUSES = ['queued', 'running', 'retrying', 'completed', 'dead'] as const;
@@ -25,6 +26,8 @@ export interface JobsTable {
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: Generated<Date>;
+  /** W3C context of the request that queued the job: its commands join that trace. */
+  trace: ColumnType<TraceContext | null, string | null | undefined, string | null>;
 }
 
 export type JobRow = Selectable<JobsTable>;

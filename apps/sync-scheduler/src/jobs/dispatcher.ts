@@ -11,7 +11,7 @@ import type { Logger } from '@freshet/telemetry';
 import type { JobRow, SchedulerDatabase } from '../db/scheduler-tables';
 import { findStaleActive, findUndispatched, markDispatched } from './job-repository';
 
-type DispatchableJob = Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason'>;
+type DispatchableJob = Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason' | 'trace'>;
 
 export interface Dispatcher {
   dispatch(job: DispatchableJob): Promise<boolean>;
@@ -38,6 +38,8 @@ export function createDispatcher(
         mode: job.mode as SyncMode,
         reason: job.reason,
         requestedAt: new Date().toISOString(),
+        // The job's own trace, also when the sweep sends it again from a timer (decision 0013).
+        ...(job.trace ? { trace: job.trace } : {}),
       });
       await markDispatched(db, job.job_id, new Date());
       return true;

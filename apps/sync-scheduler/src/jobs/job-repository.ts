@@ -1,6 +1,7 @@
 // The job ledger's reads and writes. Functions take `db | trx` first: the caller owns
 // the transaction that also appends the matching event.
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { TraceContext } from '@freshet/contracts';
 import { ACTIVE_STATUSES, JOB_STATUSES, type JobRow, type JobStatus, type SchedulerDatabase } from '../db/scheduler-tables';
 
 type Db = Kysely<SchedulerDatabase> | Transaction<SchedulerDatabase>;
@@ -13,6 +14,8 @@ export interface NewJob {
   mode: string;
   reason: string;
   queuedAt: Date;
+  /** The queuing request's trace context, kept for the commands sent later. */
+  trace?: TraceContext;
 }
 
 /** The job holding a source, if any (no lock). */
@@ -53,6 +56,7 @@ export async function insertJob(db: Db, job: NewJob): Promise<void> {
       last_error: null,
       stats: null,
       queued_at: job.queuedAt,
+      trace: job.trace === undefined ? null : JSON.stringify(job.trace),
     })
     .execute();
 }

@@ -5,6 +5,8 @@
 // job.queued event is appended in the same transaction (the scheduler's outbox).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { context } from '@opentelemetry/api';
+import { traceFieldsOf } from '@freshet/bus';
 import { appendToStream } from '@freshet/event-store';
 import type { RevalidateRequest } from '@freshet/contracts';
 import type { JobRow, SchedulerDatabase } from '../db/scheduler-tables';
@@ -17,7 +19,7 @@ export interface RevalidateOutcome {
   status: 'queued' | 'running' | 'retrying';
   /** The job's command must be (re)published. */
   dispatch: boolean;
-  job: Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason'>;
+  job: Pick<JobRow, 'job_id' | 'tenant' | 'source' | 'priority' | 'mode' | 'reason' | 'trace'>;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -64,7 +66,9 @@ async function decide(db: Kysely<SchedulerDatabase>, request: RevalidateRequest,
         }
         const jobId = randomUUID();
         const queuedAt = now();
-        const job = { jobId, tenant: request.tenant, source: request.source, priority: request.priority, mode: request.mode, reason: request.reason, queuedAt };
+        // Kept with the job: its commands, even one sent again much later, join this request's trace.
+        const trace = traceFieldsOf(context.active());
+        const job = { jobId, tenant: request.tenant, source: request.source, priority: request.priority, mode: request.mode, reason: request.reason, queuedAt, trace };
         await insertJob(trx, job);
         await appendToStream(
           trx,
@@ -86,7 +90,7 @@ async function decide(db: Kysely<SchedulerDatabase>, request: RevalidateRequest,
           priority: request.priority,
           status: 'queued' as const,
           dispatch: true,
-          job: { job_id: jobId, tenant: request.tenant, source: request.source, priority: request.priority, mode: request.mode, reason: request.reason },
+          job: { job_id: jobId, tenant: request.tenant, source: request.source, priority: request.priority, mode: request.mode, reason: request.reason, trace: trace ?? null },
         };
       });
     } catch (error) {

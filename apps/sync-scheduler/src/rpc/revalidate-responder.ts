@@ -6,6 +6,7 @@ import { requestJson, respondJson } from '@freshet/bus';
 import { RPC, getSourceReplySchema, revalidateRequestSchema, rpcSubject, type RevalidateRequest } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import type { RevalidateOutcome } from '../jobs/revalidate';
+import { noteRevalidateOutcome } from '../jobs/job-tracing';
 
 export interface RevalidateService {
   revalidate(request: RevalidateRequest): Promise<RevalidateOutcome>;
@@ -28,6 +29,7 @@ export function startRevalidateResponder(nc: NatsConnection, prefix: string, rpc
       if (!source) return { ok: false, error: { code: 'SOURCE_DIRECTORY_UNAVAILABLE', message: 'the source directory (ingest) did not answer' } };
       if (!source.ok) return { ok: false, error: source.error };
       const outcome = await service.revalidate(request);
+      noteRevalidateOutcome(outcome);
       return { ok: true, jobId: outcome.jobId, joined: outcome.joined, priority: outcome.priority, status: outcome.status };
     },
     'scheduler',

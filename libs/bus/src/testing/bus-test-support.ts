@@ -64,6 +64,12 @@ export function sampleContentCreated(overrides: { tenant?: string; source?: stri
   };
 }
 
+/** An event as consumers receive it: its trace context travels in the headers, not the body. */
+export function asPublished(event: FreshetEvent): FreshetEvent {
+  const { trace: _trace, ...body } = event;
+  return body as FreshetEvent;
+}
+
 export function sampleSyncCommand(priority = 10): SyncCommand {
   return {
     type: 'sync.requested',

@@ -6,6 +6,7 @@ import type { HttpConnector } from '@freshet/contracts';
 import { InvalidUpstreamPageError, UpstreamHttpError, UpstreamUnavailableError } from '../connector-errors';
 import { resolveSecret, type SecretSources } from './secrets';
 import type { GateUpstream, UpstreamGate } from './upstream-gate';
+import { inUpstreamSpan } from './upstream-span';
 
 export interface PageAnswer {
   status: number;
@@ -80,37 +81,41 @@ export async function requestPage(config: HttpConnector, options: RequestPageOpt
   };
   await options.gate.acquire(upstream, options.signal);
 
-  return options.gate.execute(upstreamId, async () => {
-    let response: Response;
-    try {
-      const signals = [AbortSignal.timeout(config.timeoutMs), ...(options.signal ? [options.signal] : [])];
-      // Redirects are not followed: a custom secret header would travel to the new host.
-      response = await options.fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any(signals) });
-    } catch (error) {
-      throw new UpstreamUnavailableError(safeUrl, error);
-    }
-    await options.gate.observe(upstreamId, { status: response.status, headers: response.headers });
-    if (response.status === 304) {
-      await response.body?.cancel();
-      return { status: 304, url, headers: response.headers, body: undefined };
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new UpstreamHttpError(response.status, safeUrl, parseRetryAfter(response.headers.get('retry-after')));
-    }
-    // Read, then parse: a body that stalls is the upstream being unavailable, not bad data.
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new UpstreamUnavailableError(safeUrl, error);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new InvalidUpstreamPageError(safeUrl, options.pageIndex, `body is not JSON (${(error as Error).message})`);
-    }
-    return { status: response.status, url, headers: response.headers, body };
-  });
+  const traced = { method: 'GET', safeUrl, upstreamId, pageIndex: options.pageIndex };
+  return options.gate.execute(upstreamId, () =>
+    inUpstreamSpan(traced, headers, async (sentHeaders, noteStatus) => {
+      let response: Response;
+      try {
+        const signals = [AbortSignal.timeout(config.timeoutMs), ...(options.signal ? [options.signal] : [])];
+        // Redirects are not followed: a custom secret header would travel to the new host.
+        response = await options.fetch(url, { headers: sentHeaders, redirect: 'manual', signal: AbortSignal.any(signals) });
+      } catch (error) {
+        throw new UpstreamUnavailableError(safeUrl, error);
+      }
+      noteStatus(response.status);
+      await options.gate.observe(upstreamId, { status: response.status, headers: response.headers });
+      if (response.status === 304) {
+        await response.body?.cancel();
+        return { status: 304, url, headers: response.headers, body: undefined };
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new UpstreamHttpError(response.status, safeUrl, parseRetryAfter(response.headers.get('retry-after')));
+      }
+      // Read, then parse: a body that stalls is the upstream being unavailable, not bad data.
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw new UpstreamUnavailableError(safeUrl, error);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        throw new InvalidUpstreamPageError(safeUrl, options.pageIndex, `body is not JSON (${(error as Error).message})`);
+      }
+      return { status: response.status, url, headers: response.headers, body };
+    }),
+  );
 }
