@@ -10,7 +10,8 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
 }
 
-describe('module boundaries', () => {
+// The first lint builds Nx's project graph: seconds on a busy machine, so a longer timeout.
+describe('module boundaries', { timeout: 30_000 }, () => {
   it('lets an app import a lib', async () => {
     expect(await boundaryErrors('apps/gateway/src/probe.ts', "import { eventSubject } from '@freshet/contracts';\nexport const x = eventSubject;\n")).toEqual([]);
   });

@@ -4,7 +4,7 @@
 // finish, stop applying events (the in-flight one finishes), then drain the bus.
 import { jetstream } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
-import { closeBus, connectBus, ensureStreams, readStreamBounds, streamLastSequence, topologyFromConfig } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, observeConsumerLag, readStreamBounds, streamLastSequence, topologyFromConfig } from '@freshet/bus';
 import { createServiceMetrics, HttpProblem, type Logger } from '@freshet/telemetry';
 import { buildCacheApp } from './app';
 import type { CacheConfig } from './config';
@@ -98,6 +98,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
     },
   });
   const streamLastSeq = () => streamLastSequence(nc, stream);
+  const projectionLag = observeConsumerLag({ nc, stream, durables: [config.CACHE_PROJECTION_CONSUMER], meter: metrics.meter });
   const floor = trackAppliedFloor({ nc, stream, durable: config.CACHE_PROJECTION_CONSUMER, refreshMs: config.CACHE_GENERATION_REFRESH_MS, logger });
   const database = createDatabaseRecords({ nc, prefix, timeoutMs: config.CACHE_RPC_TIMEOUT_MS });
   const rebuilder = createViewRebuilder({
@@ -158,6 +159,7 @@ export async function startCache(config: Readonly<CacheConfig>, logger: Logger):
       await projection.stop();
       generation.stop();
       floor.stop();
+      projectionLag.stop();
       await Promise.all([written.stop(), readMetrics.stop(), readStats.stop(), expiry.stop()]);
       await closeBus(nc);
       redis.disconnect();

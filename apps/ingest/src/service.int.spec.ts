@@ -268,6 +268,8 @@ describe('ingest service', () => {
     expect(counterValue(exposition, 'freshet_sync_records_total', { ...source, action: 'unchanged' })).toBe(ITEMS);
     expect(counterValue(exposition, 'freshet_sync_jobs_total', { ...source, outcome: 'completed' })).toBe(2);
     expect(counterValue(exposition, 'freshet_sync_duration_seconds_count', { ...source, outcome: 'completed' })).toBe(2);
+    // Each of the four requests timed (the HTTP client semantic convention), by upstream and status, not by source.
+    expect(counterValue(exposition, 'http_client_request_duration_seconds_count', { 'http_request_method': 'GET', 'http_response_status_code': '200' })).toBe(4);
   });
 
   it('refuses a bad source definition with 400 naming the field, and writes nothing', async () => {

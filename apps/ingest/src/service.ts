@@ -12,6 +12,7 @@ import {
   consumeByPriority,
   ensurePriorityConsumers,
   ensureStreams,
+  observeConsumerLag,
   publishEvent,
   retireDurableConsumer,
   topologyFromConfig,
@@ -150,6 +151,8 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
   });
 
   const rpc = startSourceRpc(nc, db, config.FRESHET_SUBJECT_PREFIX, logger);
+  // Commands waiting per tier (the work queue's backlog), read from the server when scraped.
+  const commandLag = observeConsumerLag({ nc, stream, durables: tiers.map((t) => t.durable), meter: metrics.meter });
 
   const app = await buildIngestApp({
     db,
@@ -170,6 +173,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       await app.close();
       await consumer.stop();
       rpc.unsubscribe();
+      commandLag.stop();
       await relay.stop();
       await closeBus(nc);
       await db.destroy();

@@ -152,6 +152,12 @@ describe('sync-scheduler service', () => {
     expect(metrics).toMatch(/freshet_bus_invalid_messages_total\{[^}]*consumer="scheduler-ledger"[^}]*\} 2/);
     expect(metrics).toMatch(/freshet_scheduler_queue_depth\{[^}]*priority="10"[^}]*\} \d/);
     expect(metrics).toMatch(/freshet_scheduler_job_transitions_total\{[^}]*status="running"[^}]*\} \d/);
+    // Every tier and status has a series, 0 included; the running job is counted.
+    for (const priority of ['10', '5', '3', '0']) expect(metrics).toMatch(new RegExp(`freshet_scheduler_queue_depth\\{[^}]*priority="${priority}"[^}]*\\} \\d`));
+    expect(metrics).toMatch(/freshet_scheduler_jobs\{[^}]*status="dead"[^}]*\} \d/);
+    expect(metrics).toMatch(/freshet_scheduler_jobs\{[^}]*status="running"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/freshet_scheduler_job_transitions_total\{[^}]*status="dead"[^}]*\} \d/);
+    expect(metrics).toMatch(/freshet_bus_consumer_pending_messages\{[^}]*consumer="scheduler-ledger"[^}]*\} \d/);
   });
 
   it('sends the command of an active job nothing was heard of again, so a lost command cannot hold its source', async () => {

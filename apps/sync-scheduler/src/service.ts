@@ -4,7 +4,7 @@
 // work finish, flush the outbox, then drain.
 import { sql } from 'kysely';
 import { jetstream } from '@nats-io/jetstream';
-import { closeBus, connectBus, ensureStreams, publishEvent, topologyFromConfig } from '@freshet/bus';
+import { closeBus, connectBus, ensureStreams, observeConsumerLag, publishEvent, topologyFromConfig } from '@freshet/bus';
 import type { RevalidateRequest } from '@freshet/contracts';
 import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
@@ -13,7 +13,7 @@ import type { SchedulerConfig } from './config';
 import type { SchedulerDatabase } from './db/scheduler-tables';
 import { migrateScheduler } from './db/migrate-scheduler';
 import { createDispatcher } from './jobs/dispatcher';
-import { deleteFinishedBefore, queueDepthByPriority } from './jobs/job-repository';
+import { deleteFinishedBefore, ledgerCounts } from './jobs/job-repository';
 import { startLedgerProjector } from './jobs/ledger-projector';
 import { revalidate } from './jobs/revalidate';
 import { inNewTrace } from './jobs/job-tracing';
@@ -53,7 +53,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
   });
   relay.start();
 
-  const schedulerMetrics = createSchedulerMetrics(metrics.meter, () => queueDepthByPriority(db));
+  const schedulerMetrics = createSchedulerMetrics(metrics.meter, () => ledgerCounts(db, new Date()));
   const dispatcher = createDispatcher(db, js, prefix, logger, config.SCHEDULER_STALE_JOB_MS);
   const requestSync = async (request: RevalidateRequest) => {
     const outcome = await revalidate(db, request);
@@ -81,6 +81,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
       }
     },
   });
+  const ledgerLag = observeConsumerLag({ nc, stream: config.FRESHET_EVENTS_STREAM, durables: [config.SCHEDULER_LEDGER_CONSUMER], meter: metrics.meter });
   const rpc = startRevalidateResponder(nc, prefix, config.SCHEDULER_RPC_TIMEOUT_MS, { revalidate: requestSync }, logger);
   const retryDeadJob = (job: JobRow) =>
     requestSync({ tenant: job.tenant, source: job.source, priority: job.priority, mode: job.mode === 'full' ? 'full' : 'incremental', reason: `retry of dead job ${job.job_id}` });
@@ -140,6 +141,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
       await sweep.stop();
       await cleanup.stop();
       await projector.stop();
+      ledgerLag.stop();
       await relay.stop();
       await closeBus(nc);
       await db.destroy();

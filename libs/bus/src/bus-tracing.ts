@@ -8,6 +8,7 @@
 // Traces start at the edges — an HTTP request, a scheduler's background decision — so an
 // untraced message costs nothing and makes no orphan root trace per message.
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { errorTypeOf, recordBusOperation } from './messaging-metrics';
 import { inTrace } from './trace-context';
 
 export const BUS_TRACER_NAME = '@freshet/bus';
@@ -55,6 +56,20 @@ export interface BusSpanOptions {
  * as an error and is rethrown.
  */
 export async function inBusSpan<T>(options: BusSpanOptions, fn: (ctx: Context, span: Span | undefined) => Promise<T>): Promise<T> {
+  // Measured whether traced or not (messaging-metrics.ts).
+  const started = performance.now();
+  let errorType: string | undefined;
+  try {
+    return await inSpanIfTraced(options, fn);
+  } catch (error) {
+    errorType = errorTypeOf(error);
+    throw error;
+  } finally {
+    recordBusOperation(options.operation, options.target, (performance.now() - started) / 1000, errorType);
+  }
+}
+
+async function inSpanIfTraced<T>(options: BusSpanOptions, fn: (ctx: Context, span: Span | undefined) => Promise<T>): Promise<T> {
   // Run in `parent` even so: a handler must not inherit whatever span the NATS callback happened to carry.
   if (!inTrace(options.parent)) return context.with(options.parent, () => fn(options.parent, undefined));
   const span = trace.getTracer(BUS_TRACER_NAME).startSpan(

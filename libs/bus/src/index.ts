@@ -46,6 +46,8 @@ export { traceContextFromHeaders, contextOfTraceFields, traceFieldsOf, inTrace }
 export { BUS_TRACER_NAME, MESSAGING, BUS_ATTRIBUTES } from './bus-tracing';
 export { nakDelayMs, NAK_BASE_DELAY_MS, NAK_MAX_DELAY_MS } from './nak-backoff';
 export { INVALID_MESSAGES_METRIC, BUS_METER_NAME } from './bus-metrics';
+export { MESSAGING_METRICS, recordBusOperation, errorTypeOf } from './messaging-metrics';
+export { observeConsumerLag, CONSUMER_PENDING_METRIC, CONSUMER_ACK_PENDING_METRIC, type ConsumerLagOptions, type ConsumerLagObserver } from './consumer-lag';
 export {
   BusError,
   BusConnectError,

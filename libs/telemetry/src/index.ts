@@ -1,5 +1,7 @@
 export { createLogger, loggerOptions, REDACTED_PATHS, type Logger } from './logger';
-export { createServiceMetrics, type ServiceMetrics } from './metrics';
+export { createServiceMetrics, type ServiceMetrics, type ServiceMetricsOptions } from './metrics';
+export { boundedLabel, boundedSourceLabels, OTHER_LABEL_VALUE, type BoundedLabel, type BoundedLabelOptions, type SourceLabelValues } from './metrics/bounded-label';
+export { prometheusName } from './metrics/prometheus-name';
 export { runReadinessChecks, type ReadinessCheck, type ReadinessReport, type CheckResult } from './readiness';
 export { observabilityPlugin, type ObservabilityOptions } from './observability-plugin';
 export { onShutdownSignal, exitOnStartupError } from './graceful-shutdown';

@@ -1,5 +1,5 @@
 // Cache read counts: a Prometheus (OpenTelemetry) counter `freshet_cache_reads_total`
-// {result: hit|miss, served_from}, and per tenant `metrics.updated` events for the admin
+// {tenant, result: hit|miss, served_from}, and per tenant `metrics.updated` events for the admin
 // dashboard. Counts are accumulated in memory per tenant: the first read of a tenant opens
 // a window and an unref'd timer that publishes it `intervalMs` (1 s) later — at most one
 // event per tenant per interval, and no timer while a tenant has nothing to report. A hit is a read of a view that was synced or
@@ -8,14 +8,19 @@
 // The events are per replica (each replica publishes its own reads' counts) and
 // best-effort: a failed publish is logged and its counts are dropped (Prometheus keeps the
 // totals).
+//
+// The tenant label is bounded (READ_METRIC_TENANTS_MAX per process, the rest `_other`):
+// tenants come from the gateway's authenticated callers, still input to a metric.
 import { randomUUID } from 'node:crypto';
 import type { Meter } from '@opentelemetry/api';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { publishEvent } from '@freshet/bus';
 import { TENANT_SCOPE_SOURCE, type MetricsUpdatedData, type ServedFrom } from '@freshet/contracts';
-import type { Logger } from '@freshet/telemetry';
+import { boundedLabel, type Logger } from '@freshet/telemetry';
 
 export const CACHE_READS_METRIC = 'freshet_cache_reads';
+export const READ_METRIC_TENANTS_MAX = 1_000;
+const SERVED_FROM: readonly ServedFrom[] = ['cache', 'database', 'upstream'];
 
 export interface ReadMetrics {
   record(tenant: string, read: { hit: boolean; servedFrom: ServedFrom }): void;
@@ -33,7 +38,9 @@ interface Window {
 
 export function createReadMetrics(options: { meter: Meter; js: JetStreamClient; prefix: string; logger: Logger; intervalMs: number; now?: () => number }): ReadMetrics {
   const { meter, js, prefix, logger, intervalMs, now = Date.now } = options;
-  const reads = meter.createCounter(CACHE_READS_METRIC, { description: 'Snapshot reads, by hit/miss and where they were served from' });
+  const reads = meter.createCounter(CACHE_READS_METRIC, { description: 'Snapshot reads, by tenant, hit/miss and where they were served from' });
+  const tenantLabel = boundedLabel({ max: READ_METRIC_TENANTS_MAX });
+  const counted = new Set<string>();
   /** The open window of each tenant that has reads to report; its timer closes it. */
   const windows = new Map<string, Window>();
   const inFlight = new Set<Promise<void>>();
@@ -60,7 +67,13 @@ export function createReadMetrics(options: { meter: Meter; js: JetStreamClient; 
 
   return {
     record(tenant, read) {
-      reads.add(1, { result: read.hit ? 'hit' : 'miss', served_from: read.servedFrom });
+      const label = tenantLabel(tenant);
+      if (!counted.has(label)) {
+        // Every combination from 0, so a ratio over it exists from the tenant's first read.
+        counted.add(label);
+        for (const result of ['hit', 'miss']) for (const servedFrom of SERVED_FROM) reads.add(0, { tenant: label, result, served_from: servedFrom });
+      }
+      reads.add(1, { tenant: label, result: read.hit ? 'hit' : 'miss', served_from: read.servedFrom });
       let w = windows.get(tenant);
       if (!w) {
         // The first read after a flush opens the tenant's next window: one event per interval at most.

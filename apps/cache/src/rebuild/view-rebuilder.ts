@@ -36,6 +36,8 @@ export type RebuildOutcome = 'rebuilt' | 'lost' | 'failed' | 'busy';
 export function createViewRebuilder(options: ViewRebuilderOptions): ViewRebuilder & { rebuild(tenant: string, source: string, generation: string): Promise<RebuildOutcome> } {
   const { redis, records, streamLastSeq, logger, claimTtlMs, pageSize = 1000 } = options;
   const outcomes = options.meter.createCounter('freshet_cache_rebuilds_total', { description: 'Rebuilds of a view from the database, by outcome' });
+  // From 0, so rates and dashboards see the outcomes before the first rebuild.
+  for (const outcome of ['rebuilt', 'lost', 'failed'] as const) outcomes.add(0, { outcome });
   const running = new Map<string, Promise<RebuildOutcome>>();
 
   const run = async (tenant: string, source: string, generation: string): Promise<RebuildOutcome> => {

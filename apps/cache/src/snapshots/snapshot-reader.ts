@@ -102,6 +102,7 @@ export function createSnapshotReader(options: SnapshotReaderOptions): SnapshotRe
   const corruptEntries = options.meter.createCounter('freshet_cache_corrupt_entries_total', {
     description: 'Unreadable records found in a view (the view is rebuilt)',
   });
+  corruptEntries.add(0); // from 0: a first corrupt entry shows as an increase
 
   /** Partial in the current generation (see generation.ts): never served, rebuilt instead. */
   const isCold = (meta: ViewMeta, current: Generation): boolean => {

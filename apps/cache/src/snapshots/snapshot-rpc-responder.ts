@@ -3,6 +3,7 @@
 // `{ ok: false, error: { code, message } }`. Not respondJson: the page is already JSON
 // bytes (records are sent as stored), and serializing it again would cost the read its speed.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { recordBusOperation } from '@freshet/bus';
 import { RPC, rpcSubject, snapshotRequestSchema } from '@freshet/contracts';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
 import type { SnapshotReader } from './snapshot-reader';
@@ -29,6 +30,7 @@ async function answer(reader: SnapshotReader, data: Uint8Array, logger: Logger):
 
 export function startSnapshotRpc(nc: NatsConnection, reader: SnapshotReader, prefix: string, logger: Logger): Subscription {
   const subject = rpcSubject(prefix, RPC.cache.service, RPC.cache.snapshot);
+  const api = `rpc.${RPC.cache.service}.${RPC.cache.snapshot}`;
   return nc.subscribe(subject, {
     queue: 'cache',
     callback: (error, msg) => {
@@ -36,7 +38,10 @@ export function startSnapshotRpc(nc: NatsConnection, reader: SnapshotReader, pre
         logger.error({ err: error, subject }, 'rpc subscription failed');
         return;
       }
+      const started = performance.now();
       void answer(reader, msg.data, logger).then((reply) => {
+        // The messaging metrics respondJson would have recorded (bounded: one RPC name).
+        recordBusOperation('respond', api, (performance.now() - started) / 1000, undefined);
         try {
           msg.respond(reply);
         } catch (sendError) {

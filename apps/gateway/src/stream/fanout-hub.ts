@@ -15,12 +15,14 @@
 // every connection is told to reset: their positions no longer mean anything.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Meter } from '@opentelemetry/api';
-import { consumeOrdered, readStreamBounds, type ConsumerHandle, type OrderedMessageMeta } from '@freshet/bus';
+import type { Meter, ObservableCallback } from '@opentelemetry/api';
+import { consumeOrdered, readStreamBounds, recordBusOperation, type ConsumerHandle, type OrderedMessageMeta } from '@freshet/bus';
 import { allEventsSubject, freshetEventSchema, type FreshetEvent, type StreamPosition } from '@freshet/contracts';
-import type { Logger } from '@freshet/telemetry';
+import { HttpProblem, type Logger } from '@freshet/telemetry';
+import { lookupSource } from '../sources/source-lookup';
 import { eventFrame, type EventFrame } from './event-frame';
 import { recordFanout } from './fanout-tracing';
+import { createKnownSources, type KnownSources } from './known-sources';
 import type { ResetReason } from './sse-frame';
 import { streamMetrics } from './stream-metrics';
 
@@ -47,6 +49,8 @@ export interface FanoutHub {
   /** Epoch of the stream followed and the last sequence dispatched. */
   position(): StreamPosition;
   subscriberCount(): number;
+  /** The sources the registry confirmed, for the data-age labels (stream routes confirm the ones they looked up). */
+  readonly knownSources: KnownSources;
   /** Stops the consumer. Registered subscribers stay (they close with their sockets). */
   stop(): Promise<void>;
 }
@@ -61,6 +65,24 @@ export interface FanoutHubOptions {
   epochCheckMs?: number;
   /** First delay before re-creating a failed consumer; doubles up to 10 s. */
   restartDelayMs?: number;
+  /** Whether the registry knows a source (metric labels); default: ingest's get-source RPC. */
+  sourceExists?: (tenant: string, source: string) => Promise<boolean>;
+}
+
+/** Bounds of the data-age labels (known-sources.ts). */
+const DATA_AGE_LABELS = { maxSources: 2_000, maxTenants: 1_000, retryAfterMs: 60_000, maxLookups: 4, lookupTimeoutMs: 2_000 };
+
+/** The registry's answer: a 404 is "no", anything else it could not say is an error. */
+function directoryLookup(nc: NatsConnection, prefix: string): (tenant: string, source: string) => Promise<boolean> {
+  return async (tenant, source) => {
+    try {
+      await lookupSource(nc, prefix, { tenant, source }, DATA_AGE_LABELS.lookupTimeoutMs);
+      return true;
+    } catch (error) {
+      if (error instanceof HttpProblem && error.statusCode === 404) return false;
+      throw error;
+    }
+  };
 }
 
 const MAX_RESTART_DELAY_MS = 10_000;
@@ -78,10 +100,20 @@ class Hub implements FanoutHub {
   private epochTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly metrics;
+  readonly knownSources: KnownSources;
+  /** Events in the stream not dispatched yet, as of the last epoch check. */
+  private pending = 0;
+  private readonly observePending: ObservableCallback = (result) => result.observe(this.pending);
 
   constructor(private readonly options: FanoutHubOptions) {
     this.log = options.logger.child({ component: 'fanout-hub', stream: options.eventsStream });
     this.metrics = streamMetrics(options.meter);
+    this.metrics.fanoutPending.addCallback(this.observePending);
+    this.knownSources = createKnownSources({
+      ...DATA_AGE_LABELS,
+      exists: options.sourceExists ?? directoryLookup(options.nc, options.prefix),
+      onLookupError: (error, tenant, source) => this.log.debug({ err: error, tenant, source }, 'source lookup for metric labels failed; labelled other for now'),
+    });
   }
 
   async start(): Promise<void> {
@@ -125,6 +157,7 @@ class Hub implements FanoutHub {
     this.stopping = true;
     this.stopped.abort();
     clearInterval(this.epochTimer);
+    this.metrics.fanoutPending.removeCallback(this.observePending);
     await this.consumer?.stop();
     await this.restarting;
   }
@@ -134,9 +167,18 @@ class Hub implements FanoutHub {
     // A re-created consumer may start at or before what was already sent: never twice.
     if (seq <= this.seq) return;
     this.seq = seq;
+    const startedAt = performance.now();
+    try {
+      this.fanOut(event, meta, seq, startedAt);
+    } finally {
+      // One message consumed and processed by the fan-out (messaging metrics, like every bus consumer).
+      recordBusOperation('process', 'gateway-fanout', (performance.now() - startedAt) / 1000, undefined);
+    }
+  }
+
+  private fanOut(event: FreshetEvent, meta: OrderedMessageMeta, seq: number, startedAt: number): void {
     const groups = this.byTenant.get(event.tenant);
     if (!groups) return;
-    const startedAt = performance.now();
     let frame: EventFrame | undefined;
     let delivered = 0;
     let carried = 0;
@@ -156,8 +198,14 @@ class Hub implements FanoutHub {
     }
     // One span per event, in the event's trace (decision 0013), never one per connection.
     if (frame) recordFanout(meta.headers, { subject: meta.subject, type: event.type, tenant: event.tenant, seq, carried, written: delivered, startedAt });
-    if (delivered > 0) this.metrics.delivered.add(delivered, { tenant: event.tenant });
-    if (frame && Number.isFinite(frame.timeMs)) this.metrics.deliveryLag.record(Math.max(0, Date.now() - frame.timeMs), { mode: 'live' });
+    if (delivered > 0) this.metrics.delivered.add(delivered, { tenant: this.metrics.tenantLabel(event.tenant) });
+    if (frame && Number.isFinite(frame.timeMs)) {
+      const seconds = Math.max(0, Date.now() - frame.timeMs) / 1000;
+      this.metrics.deliveryLag.record(seconds, { mode: 'live' });
+      // The freshness SLO: content events carry no separate fetch time; their `time` is
+      // stamped by ingest as the page arrived from upstream, just before its commit.
+      if (delivered > 0 && event.type.startsWith('content.')) this.metrics.dataAge.record(seconds, this.knownSources.labels(event.tenant, event.source));
+    }
   }
 
   private async follow(): Promise<void> {
@@ -239,6 +287,7 @@ class Hub implements FanoutHub {
       const dispatched = this.seq;
       const bounds = await readStreamBounds(this.options.nc, this.options.eventsStream);
       if (bounds.epoch !== this.epoch || bounds.lastSeq < dispatched) this.restart('events stream was recreated');
+      else this.pending = bounds.lastSeq - dispatched;
     } catch (error) {
       // A missing stream or a NATS hiccup: the consumer's own failure path handles it.
       this.log.debug({ err: error }, 'epoch check failed');

@@ -64,6 +64,8 @@ const DRAIN_BATCH = 256;
 
 export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   readonly tenant: string;
+  /** The tenant as a metric label (bounded: stream-metrics.ts). */
+  private readonly tenantLabel: string;
   /** Connections with the same channels form one fan-out group (one channel check per event for all). */
   readonly channelGroup: string;
   private state: State = 'live';
@@ -84,6 +86,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   constructor(private readonly options: SseConnectionOptions) {
     this.res = options.res;
     this.tenant = options.tenant;
+    this.tenantLabel = options.metrics.tenantLabel(options.tenant);
     this.channelGroup = options.channels.map(channelKey).sort().join(' ');
     this.log = options.logger;
   }
@@ -127,8 +130,9 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     res.write(retryFrame(this.options.retryMs));
     this.options.heartbeats.add(this);
     if (this.options.expiresAt !== undefined) this.armExpiry(this.options.expiresAt);
-    this.options.metrics.openStreams.add(1, { tenant: this.tenant });
-    this.onClose(() => this.options.metrics.openStreams.add(-1, { tenant: this.tenant }));
+    this.options.metrics.noteTenant(this.tenant);
+    this.options.metrics.openStreams.add(1, { tenant: this.tenantLabel });
+    this.onClose(() => this.options.metrics.openStreams.add(-1, { tenant: this.tenantLabel }));
   }
 
   get channels(): readonly Channel[] {
@@ -189,7 +193,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   async writeReplay(frame: EventFrame): Promise<boolean> {
     if (this.state !== 'buffering') return false;
     if (!this.write(frame.bytes)) return false;
-    this.options.metrics.replayed.add(1, { tenant: this.tenant });
+    this.options.metrics.replayed.add(1, { tenant: this.tenantLabel });
     await this.drained();
     return this.state === 'buffering';
   }
@@ -215,10 +219,10 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
       for (const frame of batch) this.heldBytes -= frame.bytes.length;
       const fresh = batch.filter((frame) => frame.seq > skipThrough);
       const { frames, merged } = this.options.coalesceMs > 0 ? coalesceFrames(fresh) : { frames: fresh, merged: 0 };
-      if (merged > 0) this.options.metrics.coalesced.add(merged, { tenant: this.tenant });
+      if (merged > 0) this.options.metrics.coalesced.add(merged, { tenant: this.tenantLabel });
       if (frames.length > 0) {
         if (!this.write(concat(frames))) return;
-        this.options.metrics.delivered.add(frames.length, { tenant: this.tenant });
+        this.options.metrics.delivered.add(frames.length, { tenant: this.tenantLabel });
       }
       await this.drained();
     }
@@ -285,11 +289,11 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     const { frames, merged } = coalesceFrames(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    if (merged > 0) this.options.metrics.coalesced.add(merged, { tenant: this.tenant });
+    if (merged > 0) this.options.metrics.coalesced.add(merged, { tenant: this.tenantLabel });
     if (!this.write(concat(frames))) return;
-    this.options.metrics.delivered.add(frames.length, { tenant: this.tenant });
+    this.options.metrics.delivered.add(frames.length, { tenant: this.tenantLabel });
     const oldest = Math.min(...frames.map((f) => f.timeMs));
-    if (Number.isFinite(oldest)) this.options.metrics.deliveryLag.record(Math.max(0, Date.now() - oldest), { mode: 'coalesced' });
+    if (Number.isFinite(oldest)) this.options.metrics.deliveryLag.record(Math.max(0, Date.now() - oldest) / 1000, { mode: 'coalesced' });
   }
 
   private hold(frame: EventFrame): void {
@@ -317,7 +321,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   private write(chunk: Buffer | string): boolean {
     if (!this.isOpen) return false;
     if (this.res.writableLength > this.options.maxBufferedBytes) {
-      this.options.metrics.slowClientDrops.add(1, { tenant: this.tenant });
+      this.options.metrics.slowClientDrops.add(1, { tenant: this.tenantLabel });
       this.log.info({ unsentBytes: this.res.writableLength }, 'slow SSE client dropped');
       this.end(CONTROL_EVENTS.disconnect, { reason: 'slow_client' }, { dropSocket: true });
       return false;

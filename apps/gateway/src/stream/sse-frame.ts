@@ -10,7 +10,8 @@ import { formatStreamPosition, type StreamPosition } from '@freshet/contracts';
 export const CONTROL_EVENTS = { ready: 'ready', reset: 'reset', disconnect: 'disconnect', authExpired: 'auth-expired' } as const;
 
 /** Why a client must reload snapshots instead of resuming. */
-export type ResetReason = 'malformed_last_event_id' | 'epoch_changed' | 'ahead_of_stream' | 'replay_limit' | 'history_gone';
+export const RESET_REASONS = ['malformed_last_event_id', 'epoch_changed', 'ahead_of_stream', 'replay_limit', 'history_gone'] as const;
+export type ResetReason = (typeof RESET_REASONS)[number];
 
 const SAFE_EVENT_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 

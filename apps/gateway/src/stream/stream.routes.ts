@@ -67,6 +67,8 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     const principal = await options.authenticate(request);
     authorizeChannels(principal, channels);
     await Promise.all(channels.flatMap((c) => (c.kind === 'source' ? [sourceExists(c.tenant, c.source)] : [])));
+    // The directory knows them: their events may be labelled by name in the data-age metric.
+    for (const c of channels) if (c.kind === 'source') hub.knownSources.confirm(c.tenant, c.source);
     const plan = await planResume({
       nc: options.nc,
       eventsStream: options.eventsStream,

@@ -159,12 +159,17 @@ export async function deleteFinishedBefore(db: Db, cutoff: Date): Promise<number
   return Number(result.numDeletedRows);
 }
 
-export async function queueDepthByPriority(db: Db): Promise<Array<{ priority: number; count: number }>> {
+/** Jobs by status and priority, and the oldest queued job's age: the metrics' view of the ledger, in one query. */
+export async function ledgerCounts(db: Db, now: Date): Promise<{ rows: Array<{ status: JobStatus; priority: number; count: number }>; oldestQueuedSeconds: number | null }> {
   const rows = await db
     .selectFrom('jobs')
-    .select(['priority', sql<string>`count(*)`.as('count')])
-    .where('status', '=', 'queued')
-    .groupBy('priority')
+    .select(['status', 'priority', sql<string>`count(*)`.as('count'), (eb) => eb.fn.min('queued_at').as('oldest')])
+    .groupBy(['status', 'priority'])
     .execute();
-  return rows.map((r) => ({ priority: r.priority, count: Number(r.count) }));
+  let oldest: Date | undefined;
+  for (const row of rows) if (row.status === 'queued' && row.oldest && (!oldest || row.oldest < oldest)) oldest = row.oldest;
+  return {
+    rows: rows.map((r) => ({ status: r.status, priority: r.priority, count: Number(r.count) })),
+    oldestQueuedSeconds: oldest ? Math.max(0, now.getTime() - oldest.getTime()) / 1000 : null,
+  };
 }
