@@ -124,8 +124,9 @@ describe('dashboard in Chromium: tenants, failures, the admin overview, first re
     await page.getByTestId('admin-source-stock').waitFor({ timeout: 20_000 });
     await page.getByTestId('nav-history').click();
     await page.getByTestId('history-source').waitFor();
-    const options = await page.$$eval('[data-testid="history-source"] option', (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
-    expect(options.sort()).toEqual(['orders', 'stock']);
+    const sourceOptions = () => page.$$eval('[data-testid="history-source"] option', (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
+    await waitFor(async () => (await sourceOptions()).length > 0, { timeoutMs: 20_000, message: 'history sources listed' });
+    expect((await sourceOptions()).sort()).toEqual(['orders', 'stock']);
     expect(await page.textContent('body')).not.toContain(GLOBEX_MARK);
     expect(await page.textContent('body')).not.toContain('globex');
     const foreign = await page.evaluate(async () => (await fetch('/v1/tenants/globex/sources/secret/snapshot')).status);

@@ -154,7 +154,9 @@ describe('dashboard in Chromium: stale data, shared syncs, a gateway outage', ()
     await Promise.all([openDashboard(first.page, stack.urls.gateway, token), openDashboard(second.page, stack.urls.gateway, token, { lang: 'tr' })]);
     await waitFor(async () => (await badgeText(first.page, STALE.source)) === 'Fresh ✓', { timeoutMs: 45_000, message: 'first page fresh' });
     await waitFor(async () => (await badgeText(second.page, STALE.source)) === 'Güncel ✓', { timeoutMs: 45_000, message: 'second page fresh (Turkish)' });
-    expect(await badgeHistory(second.page, STALE.source)).toContain('Güncelleniyor…');
+    // (Whether the second page also showed "Güncelleniyor…" depends on when it loaded: the
+    // revalidation may already be over. The sequence itself is the first test's.)
+    expect((await badgeHistory(second.page, STALE.source)).at(-1)).toBe('Güncel ✓');
 
     expect(await listRequests(STALE.dataset)).toBe(oneSync);
     expect(await jobsOf(STALE.source)).toBe(jobsBefore + 1);

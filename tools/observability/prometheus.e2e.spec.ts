@@ -75,8 +75,15 @@ async function stream(path: string): Promise<SseConnection> {
 
 async function refreshAndWait(sse: SseConnection, source: string, until: 'job.completed' | 'job.dead'): Promise<void> {
   const from = sse.events.length;
-  const { jobId } = await requestRefresh(stack.urls.gateway, TENANT, source);
-  await sse.waitFor((e) => e.event === until && jobIdOf(e) === jobId, { from, timeoutMs: 30_000 });
+  // The job's end event can reach the stream a moment before the scheduler's ledger marks
+  // it ended; a refresh in between joins that finished job. Ask again until it is a new one.
+  const ended = new Set(sse.events.filter((e) => e.event === until).map(jobIdOf));
+  let { jobId } = await requestRefresh(stack.urls.gateway, TENANT, source);
+  for (let attempt = 0; ended.has(jobId) && attempt < 20; attempt++) {
+    await new Promise((r) => setTimeout(r, 250));
+    ({ jobId } = await requestRefresh(stack.urls.gateway, TENANT, source));
+  }
+  await sse.waitFor((e) => e.event === until && jobIdOf(e) === jobId, { from, timeoutMs: 45_000 });
 }
 
 /** Bad input at every public surface, with made-up tenant and source names. */
