@@ -75,14 +75,9 @@ async function stream(path: string): Promise<SseConnection> {
 
 async function refreshAndWait(sse: SseConnection, source: string, until: 'job.completed' | 'job.dead'): Promise<void> {
   const from = sse.events.length;
-  // The job's end event can reach the stream a moment before the scheduler's ledger marks
-  // it ended; a refresh in between joins that finished job. Ask again until it is a new one.
-  const ended = new Set(sse.events.filter((e) => e.event === until).map(jobIdOf));
-  let { jobId } = await requestRefresh(stack.urls.gateway, TENANT, source);
-  for (let attempt = 0; ended.has(jobId) && attempt < 20; attempt++) {
-    await new Promise((r) => setTimeout(r, 250));
-    ({ jobId } = await requestRefresh(stack.urls.gateway, TENANT, source));
-  }
+  // A refresh is forced: even when the previous job's end reached the stream before the
+  // scheduler's ledger, it gets a job of its own (the follow-up), never the ended one.
+  const { jobId } = await requestRefresh(stack.urls.gateway, TENANT, source);
   await sse.waitFor((e) => e.event === until && jobIdOf(e) === jobId, { from, timeoutMs: 45_000 });
 }
 

@@ -26,7 +26,7 @@ const schema = `${names.databaseSchema}_scheduler`;
 let nc: NatsConnection;
 let scheduler: { url: string; stop(): Promise<void> };
 const directory: Subscription[] = [];
-const known = new Set(['orders', 'products']);
+const known = new Set(['orders', 'products', 'invoices']);
 
 const revalidateSubject = () => rpcSubject(names.subjectPrefix, RPC.scheduler.service, RPC.scheduler.revalidate);
 const ask = (payload: unknown) => requestJson(nc, revalidateSubject(), payload, revalidateReplySchema, 5000);
@@ -158,6 +158,33 @@ describe('sync-scheduler service', () => {
     expect(metrics).toMatch(/freshet_scheduler_jobs\{[^}]*status="running"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/freshet_scheduler_job_transitions_total\{[^}]*status="dead"[^}]*\} \d/);
     expect(metrics).toMatch(/freshet_bus_consumer_pending_messages\{[^}]*consumer="scheduler-ledger"[^}]*\} \d/);
+  });
+
+  it('gives a refresh that finds the job running its follow-up, readable at once, sent on its tier when the running job completes', async () => {
+    const running = await ask({ tenant: 'acme', source: 'invoices', priority: 3, reason: 'user' });
+    if (!running.ok) throw new Error('revalidate failed');
+    const js = jetstream(nc);
+    const event = (type: string, data: object) => ({ id: randomUUID(), type, tenant: 'acme', source: 'invoices', time: new Date().toISOString(), data: { jobId: running.jobId, ...data } }) as FreshetEvent;
+    await publishEvent(js, names.subjectPrefix, event('job.started', { attempt: 1, priority: 3 }));
+    await waitFor(async () => (await http<{ status: string }>(`/v1/jobs/${running.jobId}`)).body.status === 'running');
+
+    const refresh = await ask({ tenant: 'acme', source: 'invoices', priority: 10, reason: 'refresh', force: true });
+    if (!refresh.ok) throw new Error('refresh failed');
+    expect(refresh).toMatchObject({ joined: false, status: 'queued', priority: 10 });
+    expect(refresh.jobId).not.toBe(running.jobId);
+    expect((await http(`/v1/jobs/${refresh.jobId}`)).body).toMatchObject({ jobId: refresh.jobId, status: 'queued', after: running.jobId, priority: 10 });
+
+    await publishEvent(js, names.subjectPrefix, event('job.completed', { attempt: 1, notes: [], stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 1, skipped: 0, savedRequests: 0, durationMs: 5 } }));
+    const jsm = await jetstreamManager(nc);
+    const command = await waitFor(async () => {
+      const message = await jsm.streams.getMessage(names.commandsStream, { last_by_subj: syncCommandSubject(names.subjectPrefix, 'p10') }).catch(() => null);
+      const parsed = message ? syncCommandSchema.parse(message.json()) : undefined;
+      return parsed?.jobId === refresh.jobId ? parsed : undefined;
+    }, { message: 'the follow-up command on the p10 tier' });
+    expect(command).toMatchObject({ source: 'invoices', priority: 10 });
+    const { body } = await http<{ status: string; after?: string }>(`/v1/jobs/${refresh.jobId}`);
+    expect(body.status).toBe('queued');
+    expect(body.after).toBeUndefined();
   });
 
   it('sends the command of an active job nothing was heard of again, so a lost command cannot hold its source', async () => {

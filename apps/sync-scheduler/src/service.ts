@@ -69,6 +69,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
     eventsStream: config.FRESHET_EVENTS_STREAM,
     durable: config.SCHEDULER_LEDGER_CONSUMER,
     logger,
+    onFollowUpQueued: (job) => dispatcher.dispatch(job),
     onChange: (event, status) => {
       schedulerMetrics.outcome(status);
       if (event.type === 'job.started' && event.data.attempt === 1) {

@@ -53,6 +53,13 @@ export const revalidateRequestSchema = z
     priority: prioritySchema,
     mode: syncModeSchema.default('incremental'),
     reason: z.string().min(1).max(200),
+    /**
+     * The sync must start after this request (a manual refresh: "show me what is upstream
+     * now"). A job already running may have read past a change made just before the
+     * request, so instead of joining it the request gets its one follow-up job, queued when
+     * the running one ends; every forced request meanwhile joins that follow-up.
+     */
+    force: z.boolean().optional(),
   })
   .strict();
 export type RevalidateRequest = z.infer<typeof revalidateRequestSchema>;

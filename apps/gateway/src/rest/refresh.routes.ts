@@ -1,6 +1,8 @@
 // POST /v1/tenants/:tenant/sources/:source/refresh — ask for a sync now. The scheduler
-// decides (its `revalidate` RPC): it joins the job already queued or running for the
-// source (single flight) or queues a new one on the request's priority tier. 202 + job id.
+// decides (its `revalidate` RPC): it joins the job already queued for the source (single
+// flight) or queues a new one on the request's priority tier; a job already running may
+// have read past the change the user wants to see, so the refresh gets the follow-up that
+// runs after it (one per running job, shared). 202 + job id.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { RPC, refreshBodySchema, refreshResponseSchema, revalidateReplySchema, sourceParamsSchema, type RevalidateRequestInput } from '@freshet/contracts';
@@ -20,7 +22,8 @@ export async function refreshRoutes(app: FastifyInstance, options: RestRouteOpti
         operationId: 'refreshSource',
         tags: ['sources'],
         summary: 'Ask for a sync of the source now',
-        description: 'Joins the job already queued or running for the source, or queues one. The new data then arrives on the stream.',
+        description:
+          'Joins the job already queued for the source, or queues one. When a sync is already running, the refresh gets the one follow-up sync that starts after it (shared by every refresh meanwhile), so a change made just before the refresh is seen. The new data then arrives on the stream.',
         params: sourceParamsSchema,
         body: refreshBodySchema,
         response: { 202: refreshResponseSchema, ...errorResponses },
@@ -28,7 +31,7 @@ export async function refreshRoutes(app: FastifyInstance, options: RestRouteOpti
     },
     async (request, reply) => {
       const { tenant, source } = request.params;
-      const payload: RevalidateRequestInput = { tenant, source, priority: request.body.priority, mode: request.body.mode, reason: 'refresh requested through the gateway' };
+      const payload: RevalidateRequestInput = { tenant, source, priority: request.body.priority, mode: request.body.mode, reason: 'refresh requested through the gateway', force: true };
       const answer = await askService(target, {
         service: RPC.scheduler.service,
         method: RPC.scheduler.revalidate,

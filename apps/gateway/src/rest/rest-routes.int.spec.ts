@@ -290,11 +290,11 @@ describe('sources', () => {
 });
 
 describe('refresh', () => {
-  it('asks the scheduler for the path tenant and answers 202 with the job', async () => {
+  it('asks the scheduler for the path tenant and answers 202 with the job, forced (a sync already running gets a follow-up)', async () => {
     const res = await post('/v1/tenants/acme/sources/orders/refresh', { priority: 5 }, bearer('acme', 'sources:refresh'));
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ jobId: ACME_JOB, joined: false, priority: 5, status: 'queued' });
-    expect(seen['scheduler.revalidate']).toEqual([{ tenant: 'acme', source: 'orders', priority: 5, mode: 'incremental', reason: 'refresh requested through the gateway' }]);
+    expect(seen['scheduler.revalidate']).toEqual([{ tenant: 'acme', source: 'orders', priority: 5, mode: 'incremental', reason: 'refresh requested through the gateway', force: true }]);
     const defaults = await post('/v1/tenants/acme/sources/orders/refresh');
     expect(defaults.json()).toMatchObject({ priority: 10 });
   });

@@ -28,6 +28,19 @@ export interface JobsTable {
   updated_at: Generated<Date>;
   /** W3C context of the request that queued the job: its commands join that trace. */
   trace: ColumnType<TraceContext | null, string | null | undefined, string | null>;
+  /** The job queued when this running one ends, for forced requests that came while it ran. */
+  follow_up: ColumnType<FollowUp | null, string | null | undefined, string | null>;
+}
+
+/** A job waiting for the running job of its source to end; it gets its row then. */
+export interface FollowUp {
+  jobId: string;
+  priority: number;
+  mode: string;
+  reason: string;
+  /** When the first forced request asked for it (the job's queued time). */
+  requestedAt: string;
+  trace?: TraceContext;
 }
 
 export type JobRow = Selectable<JobsTable>;

@@ -2,7 +2,7 @@
 // the transaction that also appends the matching event.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { TraceContext } from '@freshet/contracts';
-import { ACTIVE_STATUSES, JOB_STATUSES, type JobRow, type JobStatus, type SchedulerDatabase } from '../db/scheduler-tables';
+import { ACTIVE_STATUSES, JOB_STATUSES, type FollowUp, type JobRow, type JobStatus, type SchedulerDatabase } from '../db/scheduler-tables';
 
 type Db = Kysely<SchedulerDatabase> | Transaction<SchedulerDatabase>;
 
@@ -63,6 +63,21 @@ export async function insertJob(db: Db, job: NewJob): Promise<void> {
 
 export async function raisePriority(db: Db, jobId: string, priority: number): Promise<void> {
   await db.updateTable('jobs').set({ priority, dispatched_at: null, updated_at: new Date() }).where('job_id', '=', jobId).execute();
+}
+
+/** Attaches (or replaces) the follow-up of a running job; the caller holds the row's lock. */
+export async function setFollowUp(db: Db, jobId: string, followUp: FollowUp): Promise<void> {
+  await db.updateTable('jobs').set({ follow_up: JSON.stringify(followUp) }).where('job_id', '=', jobId).execute();
+}
+
+/** The active job whose follow-up has this id: the follow-up has no row of its own yet. */
+export async function findFollowUpOwner(db: Db, followUpJobId: string): Promise<JobRow | undefined> {
+  return db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('status', 'in', ACTIVE_STATUSES)
+    .where(sql<string>`follow_up->>'jobId'`, '=', followUpJobId)
+    .executeTakeFirst();
 }
 
 export async function markDispatched(db: Db, jobId: string, at: Date): Promise<void> {

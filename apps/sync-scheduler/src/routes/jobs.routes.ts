@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { HttpProblem } from '@freshet/telemetry';
 import { JOB_STATUSES, type JobRow, type SchedulerDatabase } from '../db/scheduler-tables';
-import { findJob, jobStats, listJobs } from '../jobs/job-repository';
+import { findFollowUpOwner, findJob, jobStats, listJobs } from '../jobs/job-repository';
 import type { RevalidateOutcome } from '../jobs/revalidate';
 import type { ScanStatus } from '../scan/scan-loop';
 
@@ -38,6 +38,28 @@ function present(job: JobRow) {
   };
 }
 
+/** A follow-up before its row exists: queued, after the running job it waits for. */
+function presentFollowUp(owner: JobRow) {
+  const followUp = owner.follow_up!;
+  return {
+    jobId: followUp.jobId,
+    type: owner.type,
+    tenant: owner.tenant,
+    source: owner.source,
+    priority: followUp.priority,
+    mode: followUp.mode,
+    reason: followUp.reason,
+    status: 'queued' as const,
+    after: owner.job_id,
+    attempts: 0,
+    lastError: null,
+    stats: null,
+    queuedAt: followUp.requestedAt,
+    startedAt: null,
+    finishedAt: null,
+  };
+}
+
 export async function jobsRoutes(app: FastifyInstance, options: JobsRoutesOptions): Promise<void> {
   app.get('/v1/jobs/stats', async () => jobStats(options.db, new Date()));
 
@@ -49,8 +71,10 @@ export async function jobsRoutes(app: FastifyInstance, options: JobsRoutesOption
   app.get('/v1/jobs/:jobId', async (request) => {
     const { jobId } = z.object({ jobId: z.uuid() }).parse(request.params);
     const job = await findJob(options.db, jobId);
-    if (!job) throw new HttpProblem(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
-    return present(job);
+    if (job) return present(job);
+    const owner = await findFollowUpOwner(options.db, jobId);
+    if (owner) return presentFollowUp(owner);
+    throw new HttpProblem(404, 'JOB_NOT_FOUND', `job ${jobId} does not exist`);
   });
 
   app.post('/v1/jobs/:jobId/retry', async (request, reply) => {

@@ -102,7 +102,7 @@ const activeJobStatusSchema = z.enum(['queued', 'running', 'retrying']);
 
 export const refreshResponseSchema = z.object({
   jobId: z.uuid(),
-  /** True when the refresh joined a job already queued or running for the source. */
+  /** True when the refresh joined a job already queued for the source, or the follow-up another refresh got while a sync ran. */
   joined: z.boolean(),
   priority: prioritySchema,
   status: activeJobStatusSchema,
