@@ -2,10 +2,26 @@
 // checks can never drift from it. Tools may not import apps (module boundaries), but they
 // may read them: the TypeScript checker gives the keys of each `<name>ConfigSchema`'s zod
 // shape (shared fragments and the app's own, however they are spread in) and the literal
-// passed to `portEnv(...)`, the app's default port.
+// passed to `portEnv(...)`, the app's default port. Tracing is configured apart from the
+// app's schema: an app whose main.ts calls libs/telemetry's startTracing also reads the
+// keys of tracingEnvSchema (OTEL_* and FRESHET_TRACING_*), taken from that schema, and the
+// few the OpenTelemetry SDK reads itself.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { tracingEnvSchema } from '@freshet/telemetry';
+
+/**
+ * Tracing variables the OpenTelemetry SDK reads itself rather than through
+ * tracingEnvSchema: the OTLP exporter the headers (a collector's key; see
+ * libs/telemetry/src/tracing/start-tracing.ts), the env resource detector the attributes.
+ * docs/operations.md, "Tracing", offers them to operators. (OTEL_SERVICE_NAME is not here:
+ * each app sets service.name itself, over it.)
+ */
+const SDK_TRACING_ENV_NAMES = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_RESOURCE_ATTRIBUTES'];
+
+/** The variables a process that calls startTracing reads: tracingEnvSchema's keys, and the SDK's own above. */
+export const TRACING_ENV_NAMES: ReadonlySet<string> = new Set([...Object.keys(tracingEnvSchema.shape), ...SDK_TRACING_ENV_NAMES]);
 
 export interface AppConfigFacts {
   app: string;
@@ -15,6 +31,8 @@ export interface AppConfigFacts {
   envPrefixes: readonly string[];
   /** The argument of `portEnv(...)` in config.ts: the port the app listens on unless PORT says otherwise. */
   defaultPort: number;
+  /** TRACING_ENV_NAMES when the app's main.ts starts tracing, empty otherwise. */
+  tracingEnvNames: ReadonlySet<string>;
 }
 
 /** Apps are the folders of apps/ with a src/main.ts and a src/config.ts. */
@@ -97,6 +115,29 @@ function envPrefixes(root: string, app: string): string[] {
   return prefixes;
 }
 
+/** Whether apps/<app>/src/main.ts calls `startTracing` imported from @freshet/telemetry (syntax only; aliases followed). */
+export function startsTracing(root: string, app: string): boolean {
+  const file = join(root, 'apps', app, 'src', 'main.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
+  const localNames = new Set<string>();
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== '@freshet/telemetry') continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings) || statement.importClause?.isTypeOnly) continue;
+    for (const element of bindings.elements) if ((element.propertyName ?? element.name).text === 'startTracing') localNames.add(element.name.text);
+  }
+  let called = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && localNames.has(node.expression.text)) called = true;
+    if (!called) ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return called;
+}
+
+/** A bound for a test hook that calls readAppConfigFacts: seconds alone, many more on a busy two-core machine. */
+export const READ_FACTS_TIMEOUT_MS = 60_000;
+
 /** Reads every app's config facts with one TypeScript program (a few seconds). */
 export function readAppConfigFacts(root = '.'): Map<string, AppConfigFacts> {
   const apps = appNames(root);
@@ -113,12 +154,22 @@ export function readAppConfigFacts(root = '.'): Map<string, AppConfigFacts> {
       envNames: new Set(shapeKeys(checker, source, schema)),
       envPrefixes: envPrefixes(root, app),
       defaultPort: defaultPort(checker, source),
+      tracingEnvNames: startsTracing(root, app) ? TRACING_ENV_NAMES : new Set(),
     });
   });
   return facts;
 }
 
-/** True when the app reads this variable: a key of its config schema, or one of its by-pattern prefixes. */
+/** True when the app reads this variable: a key of its config schema or of the tracing schema it starts, or one of its by-pattern prefixes. */
 export function appReadsEnv(facts: AppConfigFacts, name: string): boolean {
-  return facts.envNames.has(name) || facts.envPrefixes.some((prefix) => name.startsWith(prefix) && name.length > prefix.length);
+  return (
+    facts.envNames.has(name) ||
+    facts.tracingEnvNames.has(name) ||
+    facts.envPrefixes.some((prefix) => name.startsWith(prefix) && name.length > prefix.length)
+  );
+}
+
+/** The variables of `names` the app does not read, in order: what a deployment must not set for it. */
+export function unknownEnv(facts: AppConfigFacts, names: Iterable<string>): string[] {
+  return [...names].filter((name) => !appReadsEnv(facts, name));
 }

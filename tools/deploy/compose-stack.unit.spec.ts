@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { appNames, appReadsEnv, readAppConfigFacts, type AppConfigFacts } from './app-config-facts';
+import { tracingSettings } from '@freshet/telemetry';
+import { appNames, READ_FACTS_TIMEOUT_MS, readAppConfigFacts, TRACING_ENV_NAMES, unknownEnv, type AppConfigFacts } from './app-config-facts';
 import { containerPort, readComposeStack, type ComposeService } from './compose-stack';
 import { operationalRoutes, registersObservability, type OperationalRoutes } from './health-routes';
 
@@ -38,7 +39,7 @@ describe('docker-compose.yml apps', () => {
   beforeAll(async () => {
     facts = readAppConfigFacts();
     routes = await operationalRoutes();
-  });
+  }, READ_FACTS_TIMEOUT_MS);
 
   it.each(apps)('%s: the image infra/k8s runs, built for its own port', (app) => {
     const service = compose.services[app]!;
@@ -48,9 +49,15 @@ describe('docker-compose.yml apps', () => {
     expect(Number(service.environment?.['PORT'])).toBe(facts.get(app)!.defaultPort);
   });
 
-  it.each(apps)('%s: only variables its config reads', (app) => {
-    const unknown = Object.keys(compose.services[app]!.environment ?? {}).filter((name) => !appReadsEnv(facts.get(app)!, name));
-    expect(unknown).toEqual([]);
+  it.each(apps)('%s: only variables its config (or its tracing) reads, tracing ones with values tracing accepts', (app) => {
+    const env = compose.services[app]!.environment ?? {};
+    expect(unknownEnv(facts.get(app)!, Object.keys(env))).toEqual([]);
+    // The check itself: one more variable, unknown to the app, and it would fail.
+    expect(unknownEnv(facts.get(app)!, [...Object.keys(env), 'FRESHET_NOT_A_SETTING', 'OTEL_EXPORTER_OTLP_ENDPOINTS'])).toEqual([
+      'FRESHET_NOT_A_SETTING',
+      'OTEL_EXPORTER_OTLP_ENDPOINTS',
+    ]);
+    expect(() => tracingSettings(Object.fromEntries(Object.entries(env).filter(([name]) => TRACING_ENV_NAMES.has(name))))).not.toThrow();
   });
 
   it.each(apps)('%s: healthy when its real readiness route answers, restarted when it exits', (app) => {

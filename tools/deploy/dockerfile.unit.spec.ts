@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { appNames, appReadsEnv, readAppConfigFacts, type AppConfigFacts } from './app-config-facts';
+import { appNames, appReadsEnv, READ_FACTS_TIMEOUT_MS, readAppConfigFacts, type AppConfigFacts } from './app-config-facts';
 import { readComposeStack } from './compose-stack';
 import {
   baseImage,
@@ -100,7 +100,7 @@ describe('infra/docker/app.Dockerfile', () => {
   beforeAll(async () => {
     facts = readAppConfigFacts();
     routes = await operationalRoutes();
-  });
+  }, READ_FACTS_TIMEOUT_MS);
 
   /** Every image docker-compose.yml builds from this Dockerfile: app → target and build args. */
   const builds = apps.map((app) => {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { httpEnv, natsEnv, postgresEnv, redisEnv } from '@freshet/config';
-import { appReadsEnv, readAppConfigFacts, type AppConfigFacts } from './app-config-facts';
+import { tracingSettings } from '@freshet/telemetry';
+import { READ_FACTS_TIMEOUT_MS, readAppConfigFacts, TRACING_ENV_NAMES, unknownEnv, type AppConfigFacts } from './app-config-facts';
 import { readComposeStack } from './compose-stack';
 import { operationalRoutes, type OperationalRoutes } from './health-routes';
 import { schemaError, unknownFieldErrors } from './k8s-schemas';
@@ -98,7 +99,7 @@ describe('infra/k8s manifests', () => {
   beforeAll(async () => {
     facts = readAppConfigFacts();
     routes = await operationalRoutes();
-  });
+  }, READ_FACTS_TIMEOUT_MS);
 
   describe.each(Object.keys(rendered))('%s', (name) => {
     const objects = rendered[name]!;
@@ -117,7 +118,8 @@ describe('infra/k8s manifests', () => {
         problems.push(`${file} ${object.kind}/${object.metadata.name}: ${errors.join('; ')}`);
       }
       expect(problems).toEqual([]);
-    });
+      // The first call loads the schemas (a second or two alone; far more next to the other deploy checks).
+    }, 30_000);
 
     it('puts everything in the Namespace it creates', () => {
       const namespaces = objects.filter((r) => r.object.kind === 'Namespace').map((r) => r.object.metadata.name);
@@ -156,8 +158,12 @@ describe('infra/k8s manifests', () => {
     it('gives every app only variables its config reads, from ConfigMaps and Secrets that exist', () => {
       for (const { workload, container, app } of appContainers) {
         const env = containerEnv(objects, container, workload.metadata.namespace);
-        const unknown = [...env.keys()].filter((variable) => !appReadsEnv(facts.get(app)!, variable));
-        expect(unknown, `${app} sets variables its config does not read`).toEqual([]);
+        expect(unknownEnv(facts.get(app)!, env.keys()), `${app} sets variables its config does not read`).toEqual([]);
+        // The check itself: one more variable, unknown to the app, and it would fail.
+        expect(unknownEnv(facts.get(app)!, [...env.keys(), 'FRESHET_NOT_A_SETTING', 'OTEL_EXPORTER_OTLP_ENDPOINTS'])).toEqual([
+          'FRESHET_NOT_A_SETTING',
+          'OTEL_EXPORTER_OTLP_ENDPOINTS',
+        ]);
         for (const variable of container.env ?? []) {
           const ref = variable.valueFrom?.secretKeyRef;
           if (!ref) continue;
@@ -179,6 +185,9 @@ describe('infra/k8s manifests', () => {
           const result = shared[variable]!.safeParse(value);
           expect(result.success, `${app} ${variable}=${value}: ${result.error?.message}`).toBe(true);
         }
+        // Tracing variables as libs/telemetry reads them (empty = unset, like every app's config).
+        const tracing = Object.fromEntries([...containerEnv(objects, container, workload.metadata.namespace)].filter(([variable]) => TRACING_ENV_NAMES.has(variable)));
+        expect(() => tracingSettings(tracing), `${app} tracing variables`).not.toThrow();
         for (const variable of container.env ?? []) {
           const ref = variable.valueFrom?.secretKeyRef;
           const secret = ref && (findObject(objects, 'Secret', ref.name) as (K8sObject & { stringData?: Record<string, string> }) | undefined);

@@ -1,9 +1,8 @@
 // infra/nats: the three-node JetStream cluster's configuration agrees with the StatefulSet
 // that runs it (routes ↔ pods and headless Service, ports, store and pid paths ↔ volumes),
-// with the apps (NATS_URL, stream and bucket names) and with the replicas Job.
+// with the apps (NATS_URL, and the replica count they give streams and buckets).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { demandBucketName } from '@freshet/contracts';
 import { readComposeStack } from './compose-stack';
 import { renderKustomization, type K8sObject } from './kustomize';
 
@@ -113,20 +112,21 @@ describe('infra/nats', () => {
     expect(client.spec.ports.map((p) => p.port)).toContain(Number(url.port));
   });
 
-  it('raises every Freshet stream and bucket to a replica count the cluster can hold', () => {
-    const job = find<K8sObject & { spec: { template: { spec: { containers: Container[] } } } }>('Job', 'jetstream-replicas')!;
-    const container = job.spec.template.spec.containers[0]!;
-    const replicas = Number(container.env?.find((e) => e.name === 'REPLICAS')?.value);
-    expect(replicas).toBe(statefulSet.spec.replicas);
-    expect(container.envFrom?.map((e) => e.configMapRef?.name)).toContain('freshet-common');
-
-    // The script's stream names, with the apps' values of the variables it uses.
+  it('has the apps replicate every stream and bucket on every server, with nothing else editing them', () => {
     const common = find<K8sObject & { data: Record<string, string> }>('ConfigMap', 'freshet-common')!.data;
-    const script = container.args!.join('\n');
-    const streamList = /for stream in ([^;]+);/s.exec(script)![1]!.replace(/\\\n/g, ' ');
-    const streams = [...streamList.matchAll(/"([^"]+)"/g)].map((m) => m[1]!.replace(/\$\{?([A-Z_]+)\}?/g, (_s, name: string) => common[name] ?? `<unset ${name}>`));
-    const prefix = common['FRESHET_SUBJECT_PREFIX']!;
-    expect(streams).toEqual([common['FRESHET_EVENTS_STREAM'], common['FRESHET_COMMANDS_STREAM'], `KV_${prefix}_tickets`, `KV_${demandBucketName(prefix)}`]);
-    expect(script).toMatch(/stream edit "\$stream" --replicas "\$REPLICAS"/);
+    // The apps read it through natsEnv (libs/config); each app's config check (k8s-manifests) sees it is known.
+    const replicas = Number(common['FRESHET_STREAM_REPLICAS']);
+    expect(replicas, 'FRESHET_STREAM_REPLICAS in freshet-common').toBe(statefulSet.spec.replicas);
+    expect(replicas).toBe(routes.length);
+    // R3 on three servers tolerates exactly the one server the disruption budget lets go.
+    const budget = find<K8sObject & { spec: { maxUnavailable: number } }>('PodDisruptionBudget', 'nats')!;
+    expect(budget.spec.maxUnavailable).toBeLessThanOrEqual((replicas - 1) / 2);
+    // The services own the replica count: nothing else edits streams (the Job that used to
+    // raise them to 3 would now fight FRESHET_STREAM_REPLICAS).
+    const editors = objects
+      .filter((o) => ['Job', 'CronJob', 'Deployment', 'StatefulSet'].includes(o.kind))
+      .filter((o) => /\bstream (edit|update)\b|--replicas/.test(JSON.stringify(o)))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(editors).toEqual([]);
   });
 });

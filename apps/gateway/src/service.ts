@@ -27,6 +27,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, logger: Logg
     instanceId: config.GATEWAY_INSTANCE_ID,
     ttlMs: config.GATEWAY_DEMAND_TTL_MS,
     refreshMs: config.GATEWAY_DEMAND_REFRESH_MS,
+    replicas: config.FRESHET_STREAM_REPLICAS,
     logger,
   });
   const app = await buildGatewayApp({ config, nc, logger, metrics, auth, hub, onWatch: demand.watch });

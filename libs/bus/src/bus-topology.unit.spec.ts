@@ -6,7 +6,7 @@ const NS_PER_MS = 1_000_000;
 const base = { prefix: 'freshet', eventsStream: 'FRESHET_EVENTS', commandsStream: 'FRESHET_SYNC_COMMANDS', eventsMaxAgeMs: 7 * 86_400_000 };
 
 describe('busTopology', () => {
-  it('describes the events stream: limits retention, file storage, max age from config, 2 min dedup, discard old', () => {
+  it('describes the events stream: limits retention, file storage, max age from config, 2 min dedup, discard old, one replica', () => {
     expect(busTopology(base).events).toEqual({
       name: 'FRESHET_EVENTS',
       subjects: ['freshet.evt.>'],
@@ -15,10 +15,11 @@ describe('busTopology', () => {
       discard: 'old',
       max_age: 7 * 86_400_000 * NS_PER_MS,
       duplicate_window: 120_000 * NS_PER_MS,
+      num_replicas: 1,
     });
   });
 
-  it('describes the sync-command work queue: workqueue retention, file storage, 2 min dedup', () => {
+  it('describes the sync-command work queue: workqueue retention, file storage, 2 min dedup, one replica', () => {
     expect(busTopology(base).commands).toEqual({
       name: 'FRESHET_SYNC_COMMANDS',
       subjects: ['freshet.cmd.sync.>'],
@@ -27,6 +28,7 @@ describe('busTopology', () => {
       discard: 'old',
       max_age: 0,
       duplicate_window: 120_000 * NS_PER_MS,
+      num_replicas: 1,
     });
   });
 
@@ -36,6 +38,12 @@ describe('busTopology', () => {
     expect(t.commands.subjects).toEqual(['ft_abc.cmd.sync.>']);
     expect(t.events.duplicate_window).toBe(600_000 * NS_PER_MS);
     expect(t.commands.duplicate_window).toBe(120_000 * NS_PER_MS);
+  });
+
+  it('gives both streams the replica count asked for', () => {
+    const t = busTopology({ ...base, replicas: 3 });
+    expect([t.events.num_replicas, t.commands.num_replicas]).toEqual([3, 3]);
+    expect(busTopology({ ...base, replicas: 5 }).commands.num_replicas).toBe(5);
   });
 
   it('allows an unlimited max age (0)', () => {
@@ -49,6 +57,9 @@ describe('busTopology', () => {
     [{ eventsStream: 'BAD.NAME' }, /eventsStream "BAD.NAME"/],
     [{ commandsStream: 'FRESHET_EVENTS' }, /both "FRESHET_EVENTS"/],
     [{ prefix: 'a.b' }, /prefix "a.b" is not a valid subject token/],
+    [{ replicas: 0 }, /replicas must be an integer from 1 to 5, got 0/],
+    [{ replicas: 6 }, /replicas must be an integer from 1 to 5, got 6/],
+    [{ replicas: 1.5 }, /replicas must be an integer from 1 to 5, got 1.5/],
   ])('refuses %o with a typed error', (override, message) => {
     const attempt = () => busTopology({ ...base, ...override });
     expect(attempt).toThrow(InvalidTopologyError);

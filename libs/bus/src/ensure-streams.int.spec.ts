@@ -5,9 +5,10 @@ import { nanos } from '@nats-io/transport-node';
 import { allEventsSubject } from '@freshet/contracts';
 import { deleteStreams, testNames, TEST_NATS_URL, type TestNames } from '@freshet/testkit';
 import { busTopology } from './bus-topology';
+import { topologyFromConfig } from './topology-from-config';
 import { closeBus, connectBus } from './connect-bus';
 import { ensureStreams } from './ensure-streams';
-import { StreamConfigConflictError, StreamSubjectOverlapError } from './errors';
+import { StreamConfigConflictError, StreamReplicasUnavailableError, StreamSubjectOverlapError } from './errors';
 import { recordingLogger } from './testing/bus-test-support';
 
 const { logger } = recordingLogger();
@@ -22,6 +23,25 @@ function names(label: string): TestNames {
 
 function topologyFor(n: TestNames, eventsMaxAgeMs = 3_600_000) {
   return busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs });
+}
+
+/** The topology a service builds from its config, with FRESHET_STREAM_REPLICAS = replicas. */
+function configuredTopology(n: TestNames, replicas: number) {
+  return topologyFromConfig({
+    FRESHET_SUBJECT_PREFIX: n.subjectPrefix,
+    FRESHET_EVENTS_STREAM: n.eventsStream,
+    FRESHET_COMMANDS_STREAM: n.commandsStream,
+    FRESHET_EVENTS_MAX_AGE_HOURS: 1,
+    FRESHET_STREAM_REPLICAS: replicas,
+  });
+}
+
+async function streamExists(name: string): Promise<boolean> {
+  const jsm = await jetstreamManager(nc);
+  return jsm.streams.info(name).then(
+    () => true,
+    () => false,
+  );
 }
 
 beforeAll(async () => {
@@ -79,6 +99,40 @@ describe('ensureStreams', () => {
     expect(error.differences.map((d) => d.field)).toEqual(expect.arrayContaining(['retention', 'storage']));
     // Nothing was changed.
     expect((await jsm.streams.info(n.eventsStream)).config.retention).toBe('workqueue');
+  });
+
+  it('creates both streams with the replica count of FRESHET_STREAM_REPLICAS (1 on this single server)', async () => {
+    const n = names('rep');
+    await ensureStreams(nc, configuredTopology(n, 1), logger);
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.streams.info(n.eventsStream)).config.num_replicas).toBe(1);
+    expect((await jsm.streams.info(n.commandsStream)).config.num_replicas).toBe(1);
+    expect(await ensureStreams(nc, configuredTopology(n, 1), logger)).toEqual({ created: [], unchanged: [n.eventsStream, n.commandsStream], updated: [] });
+  });
+
+  it('refuses to create a stream with 3 replicas on a single server, naming the stream and the setting, and creates nothing', async () => {
+    const n = names('rp3');
+    const attempt = ensureStreams(nc, configuredTopology(n, 3), logger);
+    await expect(attempt).rejects.toBeInstanceOf(StreamReplicasUnavailableError);
+    const error = (await attempt.catch((e: unknown) => e)) as StreamReplicasUnavailableError;
+    expect(error).toMatchObject({ code: 'STREAM_REPLICAS_UNAVAILABLE', stream: n.eventsStream, replicas: 3 });
+    expect(error.message).toMatch(new RegExp(`^stream "${n.eventsStream}" cannot have 3 replicas \\(FRESHET_STREAM_REPLICAS=3\\): the server refused: `));
+    expect(error.message).toContain('Set FRESHET_STREAM_REPLICAS to at most the number of JetStream servers');
+    expect(await streamExists(n.eventsStream)).toBe(false);
+    expect(await streamExists(n.commandsStream)).toBe(false);
+  });
+
+  it('refuses to raise an existing stream to 3 replicas on a single server and leaves it as it was', async () => {
+    const n = names('rpu');
+    await ensureStreams(nc, configuredTopology(n, 1), logger);
+    const attempt = ensureStreams(nc, configuredTopology(n, 3), logger);
+    await expect(attempt).rejects.toThrow(
+      `stream "${n.eventsStream}" cannot have 3 replicas (FRESHET_STREAM_REPLICAS=3): the NATS server is not part of a JetStream cluster`,
+    );
+    await expect(attempt).rejects.toBeInstanceOf(StreamReplicasUnavailableError);
+    // nats-server 2.9 alone would have accepted the update and reported 3 replicas it does not keep.
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.streams.info(n.eventsStream)).config.num_replicas).toBe(1);
   });
 
   it('names the subject and the other stream when the wanted subjects overlap another stream', async () => {

@@ -1,7 +1,8 @@
 // Idempotent stream provisioning, run by every service at boot: creates missing streams,
-// applies safe in-place updates, and refuses (with a readable, typed error) anything
-// that would need a person: a different retention or storage, dropped subjects, or
-// subjects another stream already captures.
+// applies safe in-place updates (the replica count included), and refuses (with a
+// readable, typed error) anything that would need a person: a different retention or
+// storage, dropped subjects, subjects another stream already captures, or more replicas
+// than the server can keep.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamManager, StreamInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -11,6 +12,7 @@ import { diffStreamConfig } from './stream-config-diff';
 import { subjectsOverlap } from './subject-overlap';
 import { API_CODES, isApiError } from './jetstream-api-errors';
 import { ProvisioningFailedError, StreamConfigConflictError, StreamSubjectOverlapError } from './errors';
+import { assertReplicasPossible, replicasRefusal } from './stream-replicas';
 
 export interface EnsureStreamsResult {
   created: string[];
@@ -51,10 +53,12 @@ async function reconcile(jsm: JetStreamManager, existing: StreamInfo, wanted: Bu
     return 'unchanged';
   }
   if (differences.some((d) => !d.updatable)) throw new StreamConfigConflictError(wanted.name, differences);
+  // A single nats-server 2.9 would accept more replicas here and keep one copy regardless.
+  if (update.num_replicas !== undefined) assertReplicasPossible(await jsm.streams.info(wanted.name), update.num_replicas);
   try {
     await jsm.streams.update(wanted.name, update);
   } catch (error) {
-    throw overlapOrFailure(wanted, 'update', error);
+    throw (update.num_replicas === undefined ? undefined : replicasRefusal(wanted.name, update.num_replicas, error)) ?? overlapOrFailure(wanted, 'update', error);
   }
   logger.info({ stream: wanted.name, differences }, 'stream updated');
   return 'updated';
@@ -69,9 +73,9 @@ async function ensureStream(jsm: JetStreamManager, wanted: BusStreamConfig, all:
   } catch (error) {
     // Another replica created it between our listing and our add: compare with that one.
     if (isApiError(error, API_CODES.streamNameExists)) return reconcile(jsm, await jsm.streams.info(wanted.name), wanted, logger);
-    throw overlapOrFailure(wanted, 'create', error);
+    throw replicasRefusal(wanted.name, wanted.num_replicas, error) ?? overlapOrFailure(wanted, 'create', error);
   }
-  logger.info({ stream: wanted.name, subjects: wanted.subjects, retention: wanted.retention }, 'stream created');
+  logger.info({ stream: wanted.name, subjects: wanted.subjects, retention: wanted.retention, replicas: wanted.num_replicas }, 'stream created');
   return 'created';
 }
 

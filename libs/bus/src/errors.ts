@@ -70,6 +70,27 @@ export class StreamSubjectOverlapError extends BusError {
   }
 }
 
+/**
+ * The NATS server cannot keep a stream (or a KV bucket's stream) with the replica count
+ * asked for: a single server holds one copy only, a cluster no more copies than it has
+ * JetStream servers. The count comes from FRESHET_STREAM_REPLICAS.
+ */
+export class StreamReplicasUnavailableError extends BusError {
+  constructor(
+    readonly stream: string,
+    readonly replicas: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'STREAM_REPLICAS_UNAVAILABLE',
+      `stream ${JSON.stringify(stream)} cannot have ${replicas} replicas (FRESHET_STREAM_REPLICAS=${replicas}): ${reason}. ` +
+        'Set FRESHET_STREAM_REPLICAS to at most the number of JetStream servers in the NATS cluster (1 for a single server).',
+      options,
+    );
+  }
+}
+
 /** A durable consumer exists with a configuration that cannot be updated into the wanted one. */
 export class ConsumerConfigConflictError extends BusError {
   constructor(

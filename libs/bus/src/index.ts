@@ -5,11 +5,13 @@ export {
   busTopology,
   MIN_DUPLICATE_WINDOW_MS,
   COMMANDS_DUPLICATE_WINDOW_MS,
+  MAX_STREAM_REPLICAS,
   type BusTopology,
   type BusTopologyOptions,
   type BusStreamConfig,
 } from './bus-topology';
 export { ensureStreams, type EnsureStreamsResult } from './ensure-streams';
+export { ensureStreamReplicas, replicasRefusal } from './stream-replicas';
 export { ensureDurableConsumer, type DurableConsumerOptions, type EnsureConsumerOutcome } from './ensure-durable-consumer';
 export { publishEvent } from './publish-event';
 export { publishSyncCommand } from './publish-sync-command';
@@ -54,6 +56,7 @@ export {
   InvalidTopologyError,
   StreamConfigConflictError,
   StreamSubjectOverlapError,
+  StreamReplicasUnavailableError,
   ConsumerConfigConflictError,
   InvalidConsumerOptionsError,
   InvalidOutgoingMessageError,

@@ -9,6 +9,12 @@ export const API_CODES = {
   streamNameExists: 10058,
   /** "subjects overlap with an existing stream" */
   streamSubjectOverlap: 10065,
+  /** "replicas > 1 not supported in non-clustered mode" */
+  replicasNotSupported: 10074,
+  /** "no suitable peers for placement" (e.g. more replicas than servers) */
+  noSuitablePeers: 10005,
+  /** "insufficient resources" (what servers before 2.10 answer to more replicas than servers) */
+  insufficientResources: 10023,
 } as const;
 
 export function isApiError(error: unknown, code: number): error is JetStreamApiError {

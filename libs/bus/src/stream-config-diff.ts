@@ -1,6 +1,10 @@
 // Compares an existing stream's config with the wanted one and sorts each difference into
 // "the server can update this in place" or "a person must decide" (retention and storage
 // cannot change on nats-server 2.9; dropping subjects would silently stop capturing them).
+// The replica count is updatable both ways: a clustered server adds or removes the copies
+// itself, with the stream available throughout, and the setting (FRESHET_STREAM_REPLICAS)
+// is the operator's decision (docs/decisions/0006). Whether the server can hold that many
+// is not known here: ensureStreams checks it.
 import type { StreamConfig } from '@nats-io/jetstream';
 import type { BusStreamConfig } from './bus-topology';
 import type { ConfigDifference } from './errors';
@@ -34,6 +38,12 @@ export function diffStreamConfig(existing: Pick<StreamConfig, keyof BusStreamCon
       differences.push({ field, existing: formatNanos(existing[field]), wanted: formatNanos(wanted[field]), updatable: true });
       update[field] = wanted[field];
     }
+  }
+  // A stream created without a count has one replica.
+  const existingReplicas = existing.num_replicas ?? 1;
+  if (existingReplicas !== wanted.num_replicas) {
+    differences.push({ field: 'num_replicas', existing: formatValue(existingReplicas), wanted: formatValue(wanted.num_replicas), updatable: true });
+    update.num_replicas = wanted.num_replicas;
   }
   const existingSubjects = existing.subjects ?? [];
   if (!sameSet(existingSubjects, wanted.subjects)) {

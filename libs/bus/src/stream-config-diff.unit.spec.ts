@@ -22,6 +22,29 @@ describe('diffStreamConfig', () => {
     expect(update).toEqual({ max_age: wanted.max_age, duplicate_window: wanted.duplicate_window, subjects: ['p.evt.>', 'p.more.>'] });
   });
 
+  it('changes the replica count in place, up or down, and counts a stream without one as a single replica', () => {
+    const three = { ...wanted, num_replicas: 3 };
+    expect(diffStreamConfig({ ...wanted }, three)).toEqual({
+      differences: [{ field: 'num_replicas', existing: '1', wanted: '3', updatable: true }],
+      update: { num_replicas: 3 },
+    });
+    expect(diffStreamConfig(three, wanted)).toEqual({
+      differences: [{ field: 'num_replicas', existing: '3', wanted: '1', updatable: true }],
+      update: { num_replicas: 1 },
+    });
+    const { num_replicas: _unset, ...withoutCount } = wanted;
+    expect(diffStreamConfig(withoutCount as typeof wanted, wanted)).toEqual({ differences: [], update: {} });
+    expect(diffStreamConfig(withoutCount as typeof wanted, three).update).toEqual({ num_replicas: 3 });
+  });
+
+  it('lists a replica change next to a conflict, so the error shows every difference', () => {
+    const { differences } = diffStreamConfig({ ...wanted, storage: 'memory' }, { ...wanted, num_replicas: 3 });
+    expect(differences).toEqual([
+      { field: 'storage', existing: '"memory"', wanted: '"file"', updatable: false },
+      { field: 'num_replicas', existing: '1', wanted: '3', updatable: true },
+    ]);
+  });
+
   it('refuses to change retention or storage, or to drop subjects', () => {
     const { differences } = diffStreamConfig({ ...wanted, retention: 'workqueue', storage: 'memory', subjects: ['p.evt.>', 'p.old.>'] }, wanted);
     expect(differences.filter((d) => !d.updatable).map((d) => d.field)).toEqual(['retention', 'storage', 'subjects']);

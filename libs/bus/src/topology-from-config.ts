@@ -7,6 +7,8 @@ export interface BusSettings {
   FRESHET_EVENTS_STREAM: string;
   FRESHET_COMMANDS_STREAM: string;
   FRESHET_EVENTS_MAX_AGE_HOURS: number;
+  /** natsEnv always sets it (default 1); optional for settings written by hand (tests). */
+  FRESHET_STREAM_REPLICAS?: number;
 }
 
 export function topologyFromConfig(config: BusSettings): BusTopology {
@@ -15,5 +17,6 @@ export function topologyFromConfig(config: BusSettings): BusTopology {
     eventsStream: config.FRESHET_EVENTS_STREAM,
     commandsStream: config.FRESHET_COMMANDS_STREAM,
     eventsMaxAgeMs: config.FRESHET_EVENTS_MAX_AGE_HOURS * 3_600_000,
+    replicas: config.FRESHET_STREAM_REPLICAS ?? 1,
   });
 }

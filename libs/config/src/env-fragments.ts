@@ -23,6 +23,12 @@ export const natsEnv = {
   FRESHET_COMMANDS_STREAM: token.default('FRESHET_SYNC_COMMANDS'),
   /** How long JetStream keeps events; Postgres keeps them for ever. */
   FRESHET_EVENTS_MAX_AGE_HOURS: z.coerce.number().positive().default(24 * 7),
+  /**
+   * Replicas of every JetStream stream and KV bucket Freshet creates (num_replicas): 1 on a
+   * single server, the cluster's size (3) on a cluster so a node can be down. Services bring
+   * existing streams and buckets to it at start; JetStream allows at most 5.
+   */
+  FRESHET_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 };
 
 export const postgresEnv = {

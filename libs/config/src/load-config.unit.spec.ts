@@ -41,6 +41,17 @@ describe('loadConfig', () => {
     expect(configError.message).not.toMatch(/PORT: is required/);
   });
 
+  it('replicates streams once by default and accepts 1 to 5 replicas, whole numbers only', () => {
+    expect(loadConfig('svc', schema, { UPSTREAM_URL: 'http://x' }).FRESHET_STREAM_REPLICAS).toBe(1);
+    expect(loadConfig('svc', schema, { UPSTREAM_URL: 'http://x', FRESHET_STREAM_REPLICAS: '3' }).FRESHET_STREAM_REPLICAS).toBe(3);
+    for (const bad of ['0', '6', '2.5', 'three']) {
+      const attempt = () => loadConfig('gateway', schema, { UPSTREAM_URL: 'http://x', FRESHET_STREAM_REPLICAS: bad });
+      expect(attempt, bad).toThrow(ConfigError);
+      expect(attempt, bad).toThrow(`FRESHET_STREAM_REPLICAS: `);
+      expect(attempt, bad).toThrow(`(got ${JSON.stringify(bad)})`);
+    }
+  });
+
   it('never prints the value of a secret variable', () => {
     const withSecret = z.object({ GATEWAY_JWT_SECRET: z.string().min(32), API_TOKEN: z.string().regex(/^t_/) });
     let error: unknown;

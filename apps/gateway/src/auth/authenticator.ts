@@ -35,7 +35,8 @@ export interface Authenticator {
 }
 
 export interface AuthenticatorOptions {
-  config: Readonly<GatewayAuthEnv & { FRESHET_SUBJECT_PREFIX: string }>;
+  /** FRESHET_STREAM_REPLICAS: the ticket bucket's copies (natsEnv; 1 when absent). */
+  config: Readonly<GatewayAuthEnv & { FRESHET_SUBJECT_PREFIX: string; FRESHET_STREAM_REPLICAS?: number }>;
   /** Without a connection, stream tickets are unavailable (503) and everything else works. */
   nc?: NatsConnection;
   logger: Logger;
@@ -50,7 +51,14 @@ export async function createAuthenticator({ config, nc, logger, now = Date.now }
   const jwt: JwtVerifier | undefined = settings.jwt ? await createJwtVerifier(settings.jwt, now) : undefined;
   const apiKeys: ApiKeyStore | undefined = settings.apiKeysFile ? createApiKeyStore(await readApiKeysFile(settings.apiKeysFile)) : undefined;
   const tickets: TicketStore | undefined = nc
-    ? await openTicketStore({ nc, bucket: ticketBucketName(config.FRESHET_SUBJECT_PREFIX), ttlMs: settings.ticketTtlMs, logger, now })
+    ? await openTicketStore({
+        nc,
+        bucket: ticketBucketName(config.FRESHET_SUBJECT_PREFIX),
+        ttlMs: settings.ticketTtlMs,
+        replicas: config.FRESHET_STREAM_REPLICAS ?? 1,
+        logger,
+        now,
+      })
     : undefined;
   logger.info(
     { jwtAlgorithms: jwt?.algorithms ?? [], apiKeys: apiKeys?.size ?? 0, ticketBucket: tickets?.bucket ?? null, cookieSecure: settings.cookieSecure },

@@ -4,13 +4,14 @@
 // stored under sha256(ticket) — never the ticket itself, so reading the bucket does not
 // yield a usable credential. Redemption is get + delete-if-unchanged (the delete carries
 // the revision read, as expected last subject sequence): of two concurrent redemptions,
-// here or on another replica, exactly one delete succeeds.
+// here or on another replica, exactly one delete succeeds. The bucket has
+// FRESHET_STREAM_REPLICAS copies, like Freshet's streams, so a NATS node down loses none.
 import { createHash, randomBytes } from 'node:crypto';
 import { JetStreamApiCodes, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { isApiError } from '@freshet/bus';
+import { ensureStreamReplicas, isApiError, replicasRefusal } from '@freshet/bus';
 import { HttpProblem, type Logger } from '@freshet/telemetry';
 import { invalidCredential } from './auth-problem';
 import { scopeSchema, type Principal, type Scope } from './principal';
@@ -57,6 +58,8 @@ export interface TicketStoreOptions {
   nc: NatsConnection;
   bucket: string;
   ttlMs: number;
+  /** Copies of the bucket on the NATS cluster (FRESHET_STREAM_REPLICAS; default 1). */
+  replicas?: number;
   logger: Logger;
   now?: () => number;
 }
@@ -67,14 +70,25 @@ const usedOrExpired = () =>
 const unavailable = (cause: unknown) =>
   new HttpProblem(503, 'TICKETS_UNAVAILABLE', 'stream tickets are unavailable right now; try again shortly or use the session cookie', undefined, { cause });
 
-/** Creates the bucket if missing; its max age follows the TTL so unredeemed tickets clean themselves up. */
-async function openBucket(nc: NatsConnection, bucket: string, ttlMs: number, logger: Logger): Promise<KV> {
-  const kv = await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs, description: 'gateway stream tickets (sha256 of the ticket → principal)' });
+/**
+ * Creates the bucket if missing; its max age follows the TTL so unredeemed tickets clean
+ * themselves up, and its replica count follows the setting (both are applied to an
+ * existing bucket too: Kvm.create only binds to one).
+ */
+async function openBucket(nc: NatsConnection, bucket: string, ttlMs: number, replicas: number, logger: Logger): Promise<KV> {
+  let kv: KV;
+  try {
+    kv = await new Kvm(nc).create(bucket, { history: 1, ttl: ttlMs, replicas, description: 'gateway stream tickets (sha256 of the ticket → principal)' });
+  } catch (error) {
+    throw replicasRefusal(`KV_${bucket}`, replicas, error) ?? error;
+  }
   const status = await kv.status();
+  const jsm = await jetstreamManager(nc);
+  const previous = await ensureStreamReplicas(jsm, status.streamInfo, replicas);
+  if (previous !== undefined) logger.info({ bucket, from: previous, to: replicas }, 'ticket bucket replicas updated');
   if (status.ttl !== ttlMs) {
     // The TTL changed since the bucket was created. The stored expiry is what decides;
     // this only keeps the bucket from dropping tickets early or keeping them long.
-    const jsm = await jetstreamManager(nc);
     const maxAge = ttlMs * 1_000_000;
     const config = status.streamInfo.config;
     await jsm.streams.update(config.name, { max_age: maxAge, duplicate_window: Math.min(config.duplicate_window, maxAge) });
@@ -83,8 +97,8 @@ async function openBucket(nc: NatsConnection, bucket: string, ttlMs: number, log
   return kv;
 }
 
-export async function openTicketStore({ nc, bucket, ttlMs, logger, now = Date.now }: TicketStoreOptions): Promise<TicketStore> {
-  const kv = await openBucket(nc, bucket, ttlMs, logger);
+export async function openTicketStore({ nc, bucket, ttlMs, replicas = 1, logger, now = Date.now }: TicketStoreOptions): Promise<TicketStore> {
+  const kv = await openBucket(nc, bucket, ttlMs, replicas, logger);
   return {
     bucket,
     async issue(principal) {

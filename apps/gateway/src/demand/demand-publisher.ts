@@ -2,15 +2,17 @@
 // demand signal): one key per source in the demand KV bucket while at least one stream on
 // it is open, written again every refreshMs, deleted when the last one closes. The bucket
 // is created if missing with max age = ttlMs, so the keys of a gateway that died without
-// deleting them vanish on their own.
+// deleting them vanish on their own, and with FRESHET_STREAM_REPLICAS copies (an existing
+// bucket is brought to that count), so a NATS node down does not lose the signal.
 //
 // Best effort: watch() and its release never throw and never wait on NATS. A KV failure is
 // logged and the next refresh tries again; a stream never fails because of it. Writes for
 // one key run one at a time, latest state wins (a put and a delete never cross).
-import { StorageType } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { demandBucketName, demandKey, isValidToken, InvalidDemandKeyError, type DemandValue } from '@freshet/contracts';
+import { ensureStreamReplicas, replicasRefusal } from '@freshet/bus';
 import type { Logger } from '@freshet/telemetry';
 
 export interface DemandPublisherOptions {
@@ -23,6 +25,8 @@ export interface DemandPublisherOptions {
   ttlMs?: number;
   /** How often a watched source's key is written again (default 20 s; at most ttlMs / 2). */
   refreshMs?: number;
+  /** Copies of the bucket on the NATS cluster (FRESHET_STREAM_REPLICAS; default 1). */
+  replicas?: number;
   logger: Logger;
 }
 
@@ -55,6 +59,7 @@ export function createDemandPublisher(options: DemandPublisherOptions): DemandPu
   const { nc, instanceId, logger } = options;
   const ttlMs = options.ttlMs ?? 60_000;
   const refreshMs = options.refreshMs ?? 20_000;
+  const replicas = options.replicas ?? 1;
   if (!isValidToken(instanceId)) throw new InvalidDemandKeyError('instanceId', instanceId, "use 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
   if (!Number.isInteger(ttlMs) || ttlMs < 1_000) throw new RangeError(`demand ttlMs must be a whole number of at least 1000 ms, got ${ttlMs}`);
   if (!Number.isInteger(refreshMs) || refreshMs < 100 || refreshMs * 2 > ttlMs) {
@@ -70,15 +75,28 @@ export function createDemandPublisher(options: DemandPublisherOptions): DemandPu
   let kvHandle: Promise<KV> | undefined;
 
   const openBucket = async (): Promise<KV> => {
-    // Opens the bucket if it exists (whatever its settings), creates it otherwise.
-    const kv = await new Kvm(nc).create(bucketName, {
-      ttl: ttlMs,
-      history: 1,
-      storage: StorageType.Memory,
-      description: 'Freshet demand signal: sources with live gateway streams',
-    });
-    const { ttl } = await kv.status();
+    // Opens the bucket if it exists (keeping its max age), creates it otherwise; either way
+    // it ends up with the configured replicas.
+    const kv = await new Kvm(nc)
+      .create(bucketName, {
+        ttl: ttlMs,
+        history: 1,
+        replicas,
+        storage: StorageType.Memory,
+        description: 'Freshet demand signal: sources with live gateway streams',
+      })
+      .catch((error: unknown) => {
+        throw replicasRefusal(`KV_${bucketName}`, replicas, error) ?? error;
+      });
+    const { ttl, streamInfo } = await kv.status();
     if (ttl !== ttlMs) log.warn({ bucketTtlMs: ttl, ttlMs }, 'the demand bucket exists with another max age; keys of a dead gateway live that long');
+    try {
+      const previous = await ensureStreamReplicas(await jetstreamManager(nc), streamInfo, replicas);
+      if (previous !== undefined) log.info({ from: previous, to: replicas }, 'demand bucket replicas updated');
+    } catch (error) {
+      // The bucket works with the copies it has: the signal goes on.
+      log.warn({ err: error, replicas }, 'could not bring the demand bucket to the configured replicas');
+    }
     return kv;
   };
   const bucket = (): Promise<KV> =>
