@@ -81,6 +81,15 @@ export const ALERT_RULES: readonly AlertRule[] = [
     description: 'The backlog of {{ $labels.consumer }} ({{ $labels.job }}) has grown for 10 minutes and holds more than 100 messages: its service is down, slow or stuck.',
   },
   {
+    alert: 'FreshetOutboxRelayBehind',
+    conditions: [{ signal: 'max by (store) (freshet_outbox_lag_seconds)', op: '>', threshold: 60 }],
+    for: '5m',
+    severity: 'warning',
+    summary: 'The outbox relay of {{ $labels.store }} is behind',
+    description:
+      'The oldest event committed to the {{ $labels.store }} event store and not yet published to JetStream is {{ $value | humanizeDuration }} old: live updates and job events of that service are late. Its relay is stopped or failing (NATS down or refusing publishes: see its logs, "outbox relay failed"), or a long-running transaction in the same database holds it back (pg_stat_activity).',
+  },
+  {
     alert: 'FreshetFanoutLagGrowing',
     conditions: [
       { signal: 'deriv(freshet_gateway_fanout_pending_messages[10m])', op: '>', threshold: 0 },

@@ -19,7 +19,7 @@ import {
   type PriorityTierConsumer,
 } from '@freshet/bus';
 import { allSyncCommandsSubject, PRIORITY_TIERS, syncCommandSchema, syncCommandSubject, type SyncCommand } from '@freshet/contracts';
-import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
+import { createEventStoreDb, createOutboxRelay, eventsChannel, observeOutboxLag } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildIngestApp } from './app';
 import type { IngestConfig } from './config';
@@ -39,6 +39,9 @@ import { createSyncMetrics } from './metrics/sync-metrics';
  * out a hand-back delay, or nats-server 2.9 silently ignores the worker's pulls.
  */
 const TIER_MAX_ACK_PENDING = 1_000;
+
+/** The outbox relay's checkpoint name, shared by its replicas and read by its lag gauges. */
+const OUTBOX_RELAY = 'jetstream';
 
 /** One durable per priority tier, highest first: `<INGEST_CONSUMER>-p10`, `-p5`, `-p3`, `-p0`. */
 export function syncCommandTiers(config: Pick<IngestConfig, 'FRESHET_SUBJECT_PREFIX' | 'INGEST_CONSUMER'>): PriorityTierConsumer[] {
@@ -85,7 +88,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
 
   const relay = createOutboxRelay({
     db,
-    name: 'jetstream',
+    name: OUTBOX_RELAY,
     logger,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     listen: { connectionString: config.DATABASE_URL, channel: eventsChannel(config.DATABASE_SCHEMA) },
@@ -94,6 +97,8 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
     },
   });
   relay.start();
+  // How far the relay is behind (events committed, not on the bus yet), read when scraped.
+  const outboxLag = observeOutboxLag({ db, relay: OUTBOX_RELAY, store: 'ingest', meter: metrics.meter });
 
   const stream = config.FRESHET_COMMANDS_STREAM;
   const tiers = syncCommandTiers(config);
@@ -175,6 +180,7 @@ export async function startIngest(config: Readonly<IngestConfig>, logger: Logger
       rpc.unsubscribe();
       commandLag.stop();
       await relay.stop();
+      outboxLag.stop();
       await closeBus(nc);
       await db.destroy();
       redis.disconnect();

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { jetstream } from '@nats-io/jetstream';
 import { closeBus, connectBus, ensureStreams, observeConsumerLag, publishEvent, topologyFromConfig } from '@freshet/bus';
 import type { RevalidateRequest } from '@freshet/contracts';
-import { createEventStoreDb, createOutboxRelay, eventsChannel } from '@freshet/event-store';
+import { createEventStoreDb, createOutboxRelay, eventsChannel, observeOutboxLag } from '@freshet/event-store';
 import { createServiceMetrics, type Logger } from '@freshet/telemetry';
 import { buildSchedulerApp } from './app';
 import type { SchedulerConfig } from './config';
@@ -23,10 +23,14 @@ import { startRevalidateResponder } from './rpc/revalidate-responder';
 import { startAdminRpc } from './rpc/admin-responder';
 import type { JobRow } from './db/scheduler-tables';
 import { runBackgroundScan, runDemandScan, type ScanDeps } from './scan/background-scan';
+import { deathStreakReader } from './scan/death-streaks';
 import { createScanLease } from './scan/scan-lease';
 import { createScanLoop } from './scan/scan-loop';
 import { observeScanMetrics } from './scan/scan-metrics';
 import { createWatchedSourcesReader } from './scan/watched-sources';
+
+/** The outbox relay's checkpoint name, shared by its replicas and read by its lag gauges. */
+const OUTBOX_RELAY = 'jetstream';
 
 export async function startScheduler(config: Readonly<SchedulerConfig>, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
   const metrics = createServiceMetrics('sync-scheduler');
@@ -44,7 +48,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
 
   const relay = createOutboxRelay({
     db,
-    name: 'jetstream',
+    name: OUTBOX_RELAY,
     logger,
     listen: { connectionString: config.DATABASE_URL, channel: eventsChannel(config.DATABASE_SCHEMA) },
     publish: async (stored) => {
@@ -52,6 +56,8 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
     },
   });
   relay.start();
+  // How far the relay is behind (job events committed, not on the bus yet), read when scraped.
+  const outboxLag = observeOutboxLag({ db, relay: OUTBOX_RELAY, store: 'sync-scheduler', meter: metrics.meter });
 
   const schedulerMetrics = createSchedulerMetrics(metrics.meter, () => ledgerCounts(db, new Date()));
   const dispatcher = createDispatcher(db, js, prefix, logger, config.SCHEDULER_STALE_JOB_MS);
@@ -93,7 +99,17 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
   // Each background sync is a trace of its own, from this decision to the events it produced.
   const backgroundSync = (request: RevalidateRequest) =>
     inNewTrace('scheduler background sync', { 'freshet.tenant': request.tenant, 'freshet.source': request.source, 'freshet.job.priority': request.priority }, () => requestSync(request));
-  const scanDeps: ScanDeps = { nc, prefix, rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS, revalidate: backgroundSync, stillLeader: () => lease.held(), now: () => new Date(), logger, readWatched: demand.read };
+  const scanDeps: ScanDeps = {
+    nc,
+    prefix,
+    rpcTimeoutMs: config.SCHEDULER_RPC_TIMEOUT_MS,
+    revalidate: backgroundSync,
+    stillLeader: () => lease.held(),
+    now: () => new Date(),
+    logger,
+    readWatched: demand.read,
+    deadJobs: { read: deathStreakReader(db), backoff: { baseMs: config.SCHEDULER_DEAD_BACKOFF_MS, maxMs: config.SCHEDULER_DEAD_BACKOFF_MAX_MS } },
+  };
   const scanLoop = createScanLoop({
     intervalMs: config.SCHEDULER_SCAN_INTERVAL_MS,
     demandIntervalMs: config.SCHEDULER_DEMAND_SCAN_INTERVAL_MS,
@@ -144,6 +160,7 @@ export async function startScheduler(config: Readonly<SchedulerConfig>, logger: 
       await projector.stop();
       ledgerLag.stop();
       await relay.stop();
+      outboxLag.stop();
       await closeBus(nc);
       await db.destroy();
       await metrics.shutdown();

@@ -1,6 +1,7 @@
 // Public entry of @freshet/event-store: the Postgres event log (append with expected
 // version, read a stream, read all in commit-safe order), its migrations and epoch, and
-// the outbox relay that carries committed events to the bus exactly once in effect.
+// the outbox relay that carries committed events to the bus exactly once in effect, and
+// its lag as gauges.
 export { createEventStoreDb, type CreateEventStoreDbOptions } from './db/create-event-store-db';
 export type { EventStoreDatabase, EventStoreExecutor } from './db/event-store-database';
 export type { EventsTable, EventRow, NewEventRow } from './db/events.table';
@@ -26,6 +27,14 @@ export { checkpointOf, type StoredEvent } from './stored-event';
 
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { republishRange, type RepublishRangeOptions } from './outbox/republish-range';
+export {
+  observeOutboxLag,
+  OUTBOX_PENDING_METRIC,
+  OUTBOX_LAG_METRIC,
+  type OutboxLagOptions,
+  type OutboxLagObserver,
+} from './outbox/observe-outbox-lag';
+export { readOutboxLag, PENDING_COUNT_LIMIT, type OutboxLag } from './outbox/read-outbox-lag';
 export type { RelayLogger, LogFn } from './outbox/relay-logger';
 
 export {

@@ -1,5 +1,5 @@
 // Queue: the job ledger (queued by priority, jobs by status, dead jobs, the oldest waiting),
-// wait and run times, and every bus consumer's backlog.
+// wait and run times, the outbox relays' backlog and lag, and every bus consumer's backlog.
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboard } from './dashboard';
 import { row, stat, timeseries } from './panels';
@@ -10,7 +10,7 @@ export function queueDashboard(): Dashboard {
   return buildDashboard({
     uid: 'freshet-queue',
     title: 'Freshet / Queue',
-    description: 'Sync jobs by priority and status, dead jobs, wait and run times, consumer backlogs.',
+    description: 'Sync jobs by priority and status, dead jobs, wait and run times, outbox relay lag, consumer backlogs.',
     variables: [],
     items: [
       row('Ledger'),
@@ -77,6 +77,20 @@ export function queueDashboard(): Dashboard {
           { expr: 'max by (consumer) (freshet_bus_consumer_pending_messages{job="ingest"})', legend: '{{consumer}} waiting' },
           { expr: 'max by (consumer) (freshet_bus_consumer_ack_pending_messages{job="ingest"})', legend: '{{consumer}} running' },
         ],
+      }),
+      row('Outbox relays'),
+      timeseries({
+        title: 'Events not on the bus yet',
+        description:
+          "Events committed to a service's event store that its outbox relay has not published to JetStream yet (counted up to 100,000). Near 0 when healthy; growing while the relay or NATS is down, or while an old open transaction holds the relay back.",
+        unit: 'none',
+        queries: [{ expr: 'max by (store) (freshet_outbox_pending_events)', legend: '{{store}}' }],
+      }),
+      timeseries({
+        title: 'Outbox lag',
+        description: 'Age of the oldest committed event its outbox relay has not published yet (0 when none): how late live updates and job events reach the bus.',
+        unit: 's',
+        queries: [{ expr: 'max by (store) (freshet_outbox_lag_seconds)', legend: '{{store}}' }],
       }),
       row('Consumers'),
       timeseries({

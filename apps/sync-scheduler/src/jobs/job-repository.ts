@@ -188,3 +188,35 @@ export async function ledgerCounts(db: Db, now: Date): Promise<{ rows: Array<{ s
     oldestQueuedSeconds: oldest ? Math.max(0, now.getTime() - oldest.getTime()) / 1000 : null,
   };
 }
+
+export interface DeadJobsSinceSynced {
+  tenant: string;
+  source: string;
+  /** Jobs that ended dead after the source's lastSyncedAt (all of them when it never synced). */
+  deaths: number;
+  lastDeathAt: Date;
+}
+
+/**
+ * For the background scan's dead-job backoff: per source of one directory page, how many of
+ * its jobs died since it last synced (its lastSyncedAt moves only when a sync completes, so
+ * these are the deaths in a row) and when the latest died. One query per page; it reads
+ * dead rows only (the status index), and returns only sources that have such deaths.
+ */
+export async function deadJobsSinceSynced(
+  db: Db,
+  sources: ReadonlyArray<{ tenant: string; source: string; lastSyncedAt: string | null }>,
+): Promise<DeadJobsSinceSynced[]> {
+  if (sources.length === 0) return [];
+  const { rows } = await sql<{ tenant: string; source: string; deaths: string; last_death_at: Date }>`
+    select j.tenant, j.source, count(*) as deaths, max(coalesce(j.finished_at, j.updated_at)) as last_death_at
+    from jobs j
+    join unnest(${sources.map((s) => s.tenant)}::text[], ${sources.map((s) => s.source)}::text[], ${sources.map((s) => s.lastSyncedAt)}::timestamptz[])
+      as page(tenant, source, synced_at)
+      on page.tenant = j.tenant and page.source = j.source
+    where j.status = 'dead'
+      and (page.synced_at is null or coalesce(j.finished_at, j.updated_at) > page.synced_at)
+    group by j.tenant, j.source
+  `.execute(db);
+  return rows.map((r) => ({ tenant: r.tenant, source: r.source, deaths: Number(r.deaths), lastDeathAt: r.last_death_at }));
+}

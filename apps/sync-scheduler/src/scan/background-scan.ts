@@ -4,6 +4,10 @@
 // each, watched ones first (joining a job already queued or running). Stops early if the
 // lease is lost mid-scan, so two replicas never scan at once for long.
 //
+// A source whose jobs keep dying waits after each death, longer each time (due-sources.ts,
+// decision 0008): the ledger's deaths are read with each directory page, one query per
+// page, and the sources held back are counted (`backedOff`) and logged.
+//
 // Watched or not, the sync is asked at the source's background priority: it stays below
 // the user-waiting tier, so an upstream's daily request budget still makes it wait once
 // only the reserve is left. Without a demand signal (NATS KV failing) the scan goes on
@@ -13,7 +17,8 @@ import { requestJson } from '@freshet/bus';
 import { PRIORITY, RPC, listSourcesReplySchema, rpcSubject, type RevalidateRequest } from '@freshet/contracts';
 import type { Logger } from '@freshet/telemetry';
 import type { RevalidateOutcome } from '../jobs/revalidate';
-import { dueBecauseWatched, dueSources, type SourceSchedule } from './due-sources';
+import type { ReadDeathStreaks } from './death-streaks';
+import { dueBecauseWatched, planScan, type DeadJobBackoff, type DeathStreak, type SourceSchedule } from './due-sources';
 import type { ReadWatchedSources } from './watched-sources';
 
 /** `interval`: the periodic full scan; `demand`: a scan between them because sources are watched. */
@@ -31,6 +36,8 @@ export interface ScanResult {
   queued: number;
   joined: number;
   failed: number;
+  /** Sources that would be due but wait because their jobs keep dying (dead-job backoff). */
+  backedOff: number;
   /** True when the lease was lost part-way and the scan stopped. */
   leaseLost: boolean;
   durationMs: number;
@@ -46,6 +53,8 @@ export interface ScanDeps {
   logger: Logger;
   /** The demand signal as "tenant/source" keys; without it nothing is watched. */
   readWatched?: ReadWatchedSources;
+  /** The dead-job backoff: the ledger's deaths per directory page, and the waits; without it nothing backs off. */
+  deadJobs?: { read: ReadDeathStreaks; backoff: DeadJobBackoff };
 }
 
 const PAGE_SIZE = 500;
@@ -87,13 +96,15 @@ async function scan(deps: ScanDeps, started: Date, watched: ReadonlySet<string> 
     queued: 0,
     joined: 0,
     failed: 0,
+    backedOff: 0,
     leaseLost: false,
     durationMs: 0,
   };
-  const summary: Array<{ source: string; lastSyncedAgoMs: number | null; watched: boolean; jobId?: string; joined?: boolean }> = [];
+  const summary: Array<{ source: string; lastSyncedAgoMs: number | null; watched: boolean; deadJobs?: number; jobId?: string; joined?: boolean }> = [];
 
   // The whole directory first (a few numbers per source), so watched sources can go first.
   const schedules: SourceSchedule[] = [];
+  const streaks = new Map<string, DeathStreak>();
   let after: string | undefined;
   do {
     const reply = await requestJson(
@@ -105,11 +116,17 @@ async function scan(deps: ScanDeps, started: Date, watched: ReadonlySet<string> 
     );
     if (!reply.ok) throw new Error(`ingest refused list-sources: ${reply.error.message}`);
     schedules.push(...reply.sources);
+    if (deps.deadJobs) for (const [key, streak] of await deps.deadJobs.read(reply.sources)) streaks.set(key, streak);
     after = reply.next;
   } while (after);
   result.sources = schedules.length;
 
-  for (const source of dueSources(schedules, deps.now().getTime(), watched ?? undefined)) {
+  const plan = planScan(schedules, deps.now().getTime(), {
+    watched: watched ?? undefined,
+    deadJobs: deps.deadJobs ? { streaks, backoff: deps.deadJobs.backoff } : undefined,
+  });
+  result.backedOff = plan.backedOff.length;
+  for (const source of plan.due) {
     if (!deps.stillLeader()) {
       result.leaseLost = true;
       break;
@@ -126,7 +143,14 @@ async function scan(deps: ScanDeps, started: Date, watched: ReadonlySet<string> 
       });
       if (outcome.joined) result.joined += 1;
       else result.queued += 1;
-      summary.push({ source: `${source.tenant}/${source.source}`, lastSyncedAgoMs: source.ageMs, watched: source.watched, jobId: outcome.jobId, joined: outcome.joined });
+      summary.push({
+        source: `${source.tenant}/${source.source}`,
+        lastSyncedAgoMs: source.ageMs,
+        watched: source.watched,
+        ...(source.deadJobs > 0 ? { deadJobs: source.deadJobs } : {}),
+        jobId: outcome.jobId,
+        joined: outcome.joined,
+      });
     } catch (error) {
       result.failed += 1;
       deps.logger.warn({ err: error, tenant: source.tenant, source: source.source }, 'background scan could not queue a source');
@@ -135,9 +159,10 @@ async function scan(deps: ScanDeps, started: Date, watched: ReadonlySet<string> 
   result.durationMs = deps.now().getTime() - started.getTime();
   // A demand scan that found nothing to do runs every few seconds: not worth an info line.
   const level = trigger === 'interval' || result.due > 0 ? 'info' : 'debug';
+  const backedOff = plan.backedOff.slice(0, 100).map((b) => ({ source: `${b.tenant}/${b.source}`, deaths: b.deaths, lastDeathAt: b.lastDeathAt, retryAt: b.retryAt }));
   deps.logger[level](
-    { ...result, jobs: summary.slice(0, 100) },
-    `background scan: ${result.queued} queued, ${result.joined} joined, ${result.failed} failed of ${result.due} due (${result.dueWatched} for watching only; ${result.sources} sources, ${result.watched ?? 'unknown'} watched)`,
+    { ...result, jobs: summary.slice(0, 100), backedOffSources: backedOff },
+    `background scan: ${result.queued} queued, ${result.joined} joined, ${result.failed} failed of ${result.due} due (${result.dueWatched} for watching only; ${result.sources} sources, ${result.watched ?? 'unknown'} watched; ${result.backedOff} backed off after dead jobs)`,
   );
   return result;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueBecauseWatched, dueSources, sourceKey } from './due-sources';
+import { deadJobBackoffMs, dueBecauseWatched, dueSources, planScan, sourceKey, type DeathStreak } from './due-sources';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const source = (name: string, lastSyncedAt: string | null, minAgeMs = 15 * 60_000, extra: { watchedMinAgeMs?: number; backgroundPriority?: number } = {}) => ({
@@ -82,5 +82,56 @@ describe('dueSources with watched sources', () => {
     const other = { tenant: 'u', source: 's', lastSyncedAt: ago(120_000), minAgeMs: 900_000 };
     expect(dueSources([other], now, watching('s'))).toEqual([]);
     expect(dueSources([other], now, new Set([sourceKey('u', 's')]))).toHaveLength(1);
+  });
+});
+
+describe('dead-job backoff', () => {
+  const MIN = 60_000;
+  const backoff = { baseMs: 15 * MIN, maxMs: 24 * 60 * MIN };
+  const streaks = (entries: Record<string, DeathStreak>) => new Map(Object.entries(entries).map(([name, streak]) => [sourceKey('t', name), streak]));
+  const plan = (sources: ReturnType<typeof source>[], entries: Record<string, DeathStreak>, watched?: ReadonlySet<string>) =>
+    planScan(sources, now, { watched, deadJobs: { streaks: streaks(entries), backoff } });
+
+  it('waits max(minAge, base) after the first death, doubling per death, capped', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => deadJobBackoffMs(n, 15 * MIN, backoff) / MIN)).toEqual([15, 30, 60, 120, 240, 480, 960, 1440, 1440]);
+    expect(deadJobBackoffMs(1, 5 * MIN, backoff)).toBe(15 * MIN); // base above minAge
+    expect(deadJobBackoffMs(1, 60 * MIN, backoff)).toBe(60 * MIN); // minAge above base
+    expect(deadJobBackoffMs(2, 2 * 24 * 60 * MIN, backoff)).toBe(2 * 24 * 60 * MIN); // a minAge above the cap is never shortened
+    expect(deadJobBackoffMs(10_000, 15 * MIN, backoff)).toBe(24 * 60 * MIN); // a long pile-up stays finite
+    expect(deadJobBackoffMs(0, 15 * MIN, backoff)).toBe(0);
+  });
+
+  it('holds back a never-synced source whose job died until the backoff after that death has passed', () => {
+    const died = (ms: number, deaths = 1) => ({ never: { deaths, lastDeathAt: ago(ms) } });
+    const early = plan([source('never', null)], died(10 * MIN));
+    expect(early.due).toEqual([]);
+    expect(early.backedOff).toEqual([expect.objectContaining({ source: 'never', deaths: 1, backoffMs: 15 * MIN, retryAt: new Date(now + 5 * MIN).toISOString() })]);
+    // Exactly at the backoff it is due again, marked with its deaths.
+    expect(plan([source('never', null)], died(15 * MIN)).due.map((d) => [d.source, d.deadJobs])).toEqual([['never', 1]]);
+    // Three deaths in a row: an hour.
+    expect(plan([source('never', null)], died(59 * MIN, 3)).backedOff).toHaveLength(1);
+    expect(plan([source('never', null)], died(60 * MIN, 3)).due).toHaveLength(1);
+  });
+
+  it('applies to sources synced before their jobs started dying, and to watched ones, by minAge', () => {
+    const sources = [source('old', ago(3 * 60 * MIN)), source('watched', ago(3 * 60 * MIN), 15 * MIN, { watchedMinAgeMs: MIN })];
+    const result = plan(sources, { old: { deaths: 2, lastDeathAt: ago(20 * MIN) }, watched: { deaths: 1, lastDeathAt: ago(2 * MIN) } }, watching('watched'));
+    expect(result.due).toEqual([]);
+    expect(result.backedOff.map((b) => [b.source, b.backoffMs / MIN])).toEqual([
+      ['old', 30],
+      ['watched', 15], // its minAge, not its watchedMinAge
+    ]);
+  });
+
+  it('counts only sources that would be due otherwise, and matches by tenant and source', () => {
+    const fresh = plan([source('fresh', ago(MIN))], { fresh: { deaths: 1, lastDeathAt: ago(MIN) } });
+    expect(fresh).toEqual({ due: [], backedOff: [] });
+    const otherTenant = planScan([{ ...source('s', null), tenant: 'u' }], now, { deadJobs: { streaks: streaks({ s: { deaths: 1, lastDeathAt: ago(MIN) } }), backoff } });
+    expect(otherTenant.due.map((d) => [d.tenant, d.deadJobs])).toEqual([['u', 0]]);
+  });
+
+  it('backs nothing off without the ledger (dueSources, or no streaks)', () => {
+    expect(dueSources([source('never', null)], now).map((d) => d.deadJobs)).toEqual([0]);
+    expect(planScan([source('never', null)], now)).toMatchObject({ due: [{ source: 'never' }], backedOff: [] });
   });
 });

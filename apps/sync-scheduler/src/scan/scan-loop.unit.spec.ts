@@ -17,6 +17,7 @@ const result = (trigger: ScanResult['trigger'], watched: number): ScanResult => 
   queued: 0,
   joined: 0,
   failed: 0,
+  backedOff: 0,
   leaseLost: false,
   durationMs: 0,
 });

@@ -32,12 +32,28 @@ export async function runMigrations(db: Kysely<any>, options: RunMigrationsOptio
     migrationTableName: options.tableName,
     migrationLockTableName: `${options.tableName}_lock`,
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let { error, results = [] } = await migrator.migrateToLatest();
+  for (let attempt = 1; error !== undefined && attempt < INTROSPECTION_ATTEMPTS && isIntrospectionRace(error, results); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results = [] } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error');
     throw new MigrationError(failed?.migrationName, { cause: error });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// Kysely's migrator looks for its tables through the database-wide catalog
+// (introspection.getTables), which fails with "schema … does not exist" when another
+// schema is dropped while it reads — tests do that all day, and an operator may too. No
+// migration has run then (none is reported failed), so asking again is safe.
+const INTROSPECTION_ATTEMPTS = 5;
+const UNDEFINED_SCHEMA_OR_TABLE = new Set(['3F000', '42P01']);
+
+function isIntrospectionRace(error: unknown, results: ReadonlyArray<{ status: string }>): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNDEFINED_SCHEMA_OR_TABLE.has(code) && !results.some((r) => r.status === 'Error');
 }
 
 // Serialized by an advisory lock: two replicas booting at once would otherwise race on
