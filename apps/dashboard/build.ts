@@ -10,7 +10,7 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -43,28 +43,43 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
-async function bundle(): Promise<{ js: string; css: string | undefined }> {
-  const result = await build({
+interface Assets {
+  boot: string;
+  js: string;
+  css: string | undefined;
+}
+
+/** What both scripts are built with. */
+const common = {
+  outdir: join(outdir, 'assets'),
+  bundle: true,
+  platform: 'browser',
+  // Browsers of the last few years; top-level await and class fields need no lowering.
+  target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
+  tsconfig: join(here, 'tsconfig.json'),
+  minify: !dev,
+  sourcemap: 'linked',
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
+async function bundle(): Promise<Assets> {
+  // `boot` is the tiny first script that asks early for what the first render needs
+  // (src/boot/boot.ts): a classic script, so it runs as soon as it arrives, before the module
+  // graph of `main` is even evaluated (a module script, async or not, waits its turn).
+  const boot = await build({ ...common, entryPoints: { boot: join(here, 'src/boot/boot.ts') }, format: 'iife' });
+  const main = await build({
+    ...common,
     entryPoints: { main: join(here, 'src/main.tsx') },
-    outdir: join(outdir, 'assets'),
-    bundle: true,
     format: 'esm',
-    platform: 'browser',
-    // Browsers of the last few years; top-level await and class fields need no lowering.
-    target: ['es2022', 'chrome111', 'firefox115', 'safari16.4'],
     jsx: 'automatic',
-    tsconfig: join(here, 'tsconfig.json'),
-    minify: !dev,
-    sourcemap: 'linked',
-    entryNames: '[name]-[hash]',
     assetNames: '[name]-[hash]',
     define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
     legalComments: 'linked',
-    metafile: true,
     plugins: [zodEnglishOnly],
-    logLevel: 'warning',
   });
-  return entryOutputs(result.metafile);
+  return { ...entryOutputs(main.metafile), boot: entryOutputs(boot.metafile).js };
 }
 
 /** The entry's script and its stylesheet, as paths from the site root. */
@@ -77,9 +92,9 @@ function entryOutputs(metafile: Metafile): { js: string; css: string | undefined
   throw new Error('esbuild produced no entry script');
 }
 
-async function writeIndex(assets: { js: string; css: string | undefined }): Promise<void> {
+async function writeIndex(assets: Assets): Promise<void> {
   let html = await readFile(join(here, 'src/index.html'), 'utf8');
-  html = html.replace('%MAIN_JS%', assets.js);
+  html = html.replace('%BOOT_JS%', assets.boot).replace('%MAIN_JS%', assets.js);
   html = assets.css ? html.replace('%MAIN_CSS%', assets.css) : html.replace(/^.*%MAIN_CSS%.*\n/m, '');
   await writeFile(join(outdir, 'index.html'), html);
   await copyFile(join(here, 'src/favicon.svg'), join(outdir, 'favicon.svg'));

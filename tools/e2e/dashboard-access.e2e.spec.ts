@@ -3,15 +3,13 @@
 // failed snapshot shows the error with its reason and recovers on retry, an expired token
 // stops the page from reconnecting; plus the admin overview, screenshots, and the first
 // render of a 1,000-record source (measured and reported, not asserted as a timing).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '@freshet/testkit';
 import { ensureDashboardBuild } from '../dev/dashboard-build';
 import { requestRefresh, seedDataset } from '../dev/demo-seed';
 import { devToken } from '../dev/dev-token';
-import { ARTIFACTS_DIR, collectConsole, launchChromium, saveScreenshot, type BrowserSession } from './browser/chromium';
+import { collectConsole, launchChromium, saveArtifact, saveScreenshot, type BrowserSession } from './browser/chromium';
 import { openDashboard, recordPage, rowKeys } from './browser/dashboard-page';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -86,34 +84,66 @@ afterAll(async () => {
   await stack?.teardown();
 }, 60_000);
 
+const FIRST_RENDER_LOADS = 5;
+
+interface FirstRenderTiming {
+  firstRenderAfterHtmlMs: number;
+  htmlLoadedAtMs: number;
+  bootScriptAtMs: number;
+  bundleEvaluatedAtMs: number;
+  firstRenderAtMs: number;
+  /** Each request made before the first render, start → end (ms since navigation). */
+  requestsBefore: string[];
+}
+
+/**
+ * Loads the page and reads its marks once it has rendered. Nothing touches the page in
+ * between: Playwright's first call into a new document injects its own script, ~60 ms of
+ * main thread in the middle of the load it would be measuring.
+ */
+async function measureFirstRender(page: Page, url: string): Promise<FirstRenderTiming> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await page.waitForFunction(() => performance.getEntriesByName('freshet:first-render:stock').length > 0, undefined, { timeout: 20_000 });
+  return page.evaluate(() => {
+    const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    const markAt = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? -1;
+    const firstRender = markAt('freshet:first-render:stock');
+    const requestsBefore = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((r) => r.startTime <= firstRender)
+      .map((r) => `${new URL(r.name).pathname.replace(/^.*\/(assets|v1)\//, '$1/')} ${Math.round(r.startTime)}→${Math.round(r.responseEnd)}`);
+    return {
+      firstRenderAfterHtmlMs: Math.round(firstRender - nav!.responseEnd),
+      htmlLoadedAtMs: Math.round(nav!.responseEnd),
+      bootScriptAtMs: Math.round(markAt('freshet:boot')),
+      bundleEvaluatedAtMs: Math.round(markAt('freshet:bundle-evaluated')),
+      firstRenderAtMs: Math.round(firstRender),
+      requestsBefore,
+    };
+  });
+}
+
 describe('dashboard in Chromium: tenants, failures, the admin overview, first render', () => {
   it("renders a 1,000-record source from its snapshot quickly (measured) and never shows another tenant's data", async () => {
     const { context, page, console: seen, requests } = await newPage();
-    // Sign in once (the link), so the measured load is a returning user's: HTML → snapshot → render.
+    // Sign in once (the link), so the measured loads are a returning user's: HTML → snapshot → render.
     await openDashboard(page, stack.urls.gateway, await devToken({ tenant: ACME.tenant }));
-    await page.goto(`${stack.urls.gateway}/?lang=en`);
     await page.getByTestId('widget-stock').waitFor();
-    await waitFor(async () => (await rowKeys(page, 'stock')).length === 50, { timeoutMs: 20_000, message: 'the first page of 1,000 rows' });
-    const timing = await page.evaluate(() => {
-      const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-      const [mark] = performance.getEntriesByName('freshet:first-render:stock');
-      // Where the time went: each request the first render waited for, start → end.
-      const steps = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-        .filter((r) => r.startTime <= (mark?.startTime ?? Infinity))
-        .map((r) => `${new URL(r.name).pathname.replace(/^.*\/(assets|v1)\//, '$1/')} ${Math.round(r.startTime)}→${Math.round(r.responseEnd)}`);
-      return { htmlLoadedMs: nav!.responseEnd, domContentLoadedMs: nav!.domContentLoadedEventEnd, firstRenderMs: mark?.startTime ?? null, steps };
-    });
-    expect(timing.firstRenderMs).not.toBeNull();
+    const loads: FirstRenderTiming[] = [];
+    for (let load = 0; load < FIRST_RENDER_LOADS; load++) loads.push(await measureFirstRender(page, `${stack.urls.gateway}/?lang=en`));
+    const afterHtml = loads.map((l) => l.firstRenderAfterHtmlMs).sort((a, b) => a - b);
     const report = {
       records: 1_000,
-      firstRenderAfterHtmlMs: Math.round(timing.firstRenderMs! - timing.htmlLoadedMs),
-      firstRenderAfterDomContentLoadedMs: Math.round(timing.firstRenderMs! - timing.domContentLoadedMs),
-      firstRenderSinceNavigationStartMs: Math.round(timing.firstRenderMs!),
-      htmlLoadedAtMs: Math.round(timing.htmlLoadedMs),
-      requestsBefore: timing.steps,
+      loads: FIRST_RENDER_LOADS,
+      firstRenderAfterHtmlMs: { median: afterHtml[Math.floor(afterHtml.length / 2)], best: afterHtml[0], worst: afterHtml.at(-1), all: loads.map((l) => l.firstRenderAfterHtmlMs) },
+      last: loads.at(-1),
     };
-    writeFileSync(join(ARTIFACTS_DIR, 'first-render.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`first render of a 1,000-record source: ${JSON.stringify(report)}`);
+    saveArtifact('first-render.json', `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`first render of a 1,000-record source: ${JSON.stringify(report.firstRenderAfterHtmlMs)}`);
+    // The boot script asked early and the app took those answers: each API request went out once.
+    const apiRequests = loads.at(-1)!.requestsBefore.filter((r) => r.startsWith('v1/')).map((r) => r.split(' ')[0]);
+    expect(apiRequests.sort()).toEqual(['v1/session', 'v1/tenants/acme/sources', 'v1/tenants/acme/sources/orders/snapshot', 'v1/tenants/acme/sources/stock/snapshot']);
+    await waitFor(async () => (await rowKeys(page, 'stock')).length === 50, { timeoutMs: 20_000, message: 'the first page of 1,000 rows' });
     expect(await page.getByTestId('page-info-stock').getAttribute('data-pages')).toBe('20');
 
     // Tenant isolation, as this user sees it: only acme's widgets, no globex text anywhere,

@@ -5,6 +5,9 @@ import { App } from './app/App';
 import { extractFragmentToken } from './auth/fragment-token';
 import './styles.css';
 
+// Every import above has been evaluated by now: how long that took is part of the first render (see boot.ts).
+performance.mark('freshet:bundle-evaluated');
+
 const { token, rest } = extractFragmentToken(window.location.hash);
 if (token !== undefined) window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${rest}`);
 

@@ -1,6 +1,6 @@
 // The core must run in a browser: it bundles for platform 'browser' with nothing from Node
 // (no node: built-ins pulled in through @freshet/contracts) and without React; the React
-// entry needs nothing but React besides the core.
+// entry needs nothing but React besides the core; the prefetch entry needs nothing at all.
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
@@ -38,5 +38,13 @@ describe('browser bundles', () => {
     const { metafile, errors } = await bundle('libs/client/src/react/index.ts');
     expect(errors).toEqual([]);
     expect([...new Set(imports(metafile).filter((i) => i.external).map((i) => i.path))]).toEqual(['react']);
+  }, 30_000);
+
+  it("bundles the prefetch entry (a page's boot script) with neither zod nor the contracts", async () => {
+    const { metafile, errors } = await bundle('libs/client/src/prefetch/index.ts');
+    expect(errors).toEqual([]);
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((path) => path.includes('node_modules/zod/') || path.includes('libs/contracts/'))).toEqual([]);
+    expect(Object.values(metafile.outputs)[0]!.bytes).toBeLessThan(8 * 1024);
   }, 30_000);
 });

@@ -4,7 +4,7 @@
 import { historyResponseSchema, retryResponseSchema, sourcesResponseSchema } from '@freshet/contracts';
 import { resolveBackoff } from './core/backoff';
 import { createHttpClient } from './io/http';
-import { sourcePath } from './io/snapshot-loader';
+import { SOURCES_PAGE_LIMIT, sourcePath, tenantPath as tenantPathOf } from './io/urls';
 import { OverviewStoreImpl } from './stores/overview-store';
 import { SourceStoreImpl, type StoreContext } from './stores/source-store';
 import { StreamHub } from './stores/stream-hub';
@@ -17,8 +17,6 @@ export const CLIENT_DEFAULTS = {
   releaseGraceMs: 2_000,
   staleNoticeMs: 800,
 } as const;
-
-const SOURCES_PAGE = 500;
 
 export function createFreshetClient(options: FreshetClientOptions): FreshetClient {
   const logger = options.logger ?? console;
@@ -43,7 +41,7 @@ export function createFreshetClient(options: FreshetClientOptions): FreshetClien
   const context: StoreContext = { http, tenant: options.tenant, hub, logger, releaseGraceMs: options.releaseGraceMs ?? CLIENT_DEFAULTS.releaseGraceMs, staleNoticeMs: options.staleNoticeMs ?? CLIENT_DEFAULTS.staleNoticeMs };
   const sources = new Map<string, SourceStoreImpl>();
   let overview: OverviewStoreImpl | undefined;
-  const tenantPath = `/v1/tenants/${encodeURIComponent(options.tenant)}`;
+  const tenantPath = tenantPathOf(options.tenant);
 
   return {
     tenant: options.tenant,
@@ -71,7 +69,7 @@ export function createFreshetClient(options: FreshetClientOptions): FreshetClien
       const all: SourceSummary[] = [];
       let after: string | undefined;
       do {
-        const page = await http.get(`${tenantPath}/sources`, { query: { limit: SOURCES_PAGE, after }, schema: sourcesResponseSchema });
+        const page = await http.get(`${tenantPath}/sources`, { query: { limit: SOURCES_PAGE_LIMIT, after }, schema: sourcesResponseSchema });
         all.push(...page.sources);
         after = page.next;
       } while (after !== undefined);

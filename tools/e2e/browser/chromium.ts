@@ -2,7 +2,7 @@
 // own browser download does not run here (no internet beyond npm and Debian), so the
 // system binary is launched with the flags a container needs: no sandbox (root in CI), no
 // GPU, and none of the background traffic a fresh profile would start.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -67,6 +67,14 @@ export function collectConsole(page: Page): { errors: string[]; warnings: string
   });
   page.on('pageerror', (error) => seen.errors.push(`pageerror: ${error.message}`));
   return seen;
+}
+
+/** Writes a test artifact (a measurement) under .freshet/artifacts/ and returns its path. */
+export function saveArtifact(name: string, content: string): string {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, name);
+  writeFileSync(path, content);
+  return path;
 }
 
 /** Saves a full-page screenshot under .freshet/artifacts/ and returns its path. */

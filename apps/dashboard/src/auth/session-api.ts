@@ -4,7 +4,9 @@
 // rides along with same-origin requests, and GET /v1/session says which tenant and scopes
 // it carries and until when.
 import { closeSession as clearCookie, openSession as exchangeToken } from '@freshet/client';
+import { SESSION_PATH, clearPrefetched, prefetchedOr } from '@freshet/client/prefetch';
 import { errorReason } from '../app/error-reason';
+import { browserStorage, forgetFirstScreen } from '../boot/first-screen-hint';
 
 export interface Session {
   tenant: string;
@@ -14,8 +16,6 @@ export interface Session {
 }
 
 export type SessionAnswer = { ok: true; session: Session } | { ok: false; status: number; code: string; message: string };
-
-const SESSION_PATH = '/v1/session';
 
 /** Reads a /v1/session answer; anything unexpected is a failure with a code, never a throw. */
 export function parseSessionAnswer(status: number, body: unknown): SessionAnswer {
@@ -46,7 +46,9 @@ export function hasScope(session: Session, scope: string): boolean {
 
 async function call(init: RequestInit): Promise<SessionAnswer> {
   try {
-    const response = await fetch(SESSION_PATH, { credentials: 'same-origin', cache: 'no-store', ...init });
+    const ask = () => fetch(SESSION_PATH, { credentials: 'same-origin', cache: 'no-store', ...init });
+    // The boot script may have asked already (boot.ts).
+    const response = init.method === 'GET' ? await prefetchedOr(SESSION_PATH, ask) : await ask();
     const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
     return parseSessionAnswer(response.status, body);
   } catch (error) {
@@ -71,5 +73,7 @@ export async function openSession(token: string): Promise<SessionAnswer> {
 
 /** Clears the cookie (the gateway needs no credential for that); signing out never fails on the page. */
 export async function closeSession(): Promise<void> {
+  clearPrefetched();
+  forgetFirstScreen(browserStorage());
   await clearCookie({ baseUrl: '' }).catch(() => undefined);
 }

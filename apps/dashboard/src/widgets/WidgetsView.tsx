@@ -1,5 +1,7 @@
 // The live view: a widget per source of the tenant. Mounting the widgets subscribes their
 // sources, which opens the page's one SSE stream (the client adds a channel per source).
+import { useEffect } from 'react';
+import { browserStorage, rememberFirstScreen } from '../boot/first-screen-hint';
 import { useI18n } from '../i18n/i18n-context';
 import type { Session } from '../auth/session-api';
 import { hasScope } from '../auth/session-api';
@@ -9,6 +11,11 @@ import { SourceWidget } from './SourceWidget';
 export function WidgetsView({ session, onUnauthorized }: { session: Session; onUnauthorized(error: unknown): void }) {
   const { t } = useI18n();
   const { list, retry } = useSourceList(onUnauthorized);
+  const shown = list.status === 'ready' ? list.sources.map((s) => s.source).join('\n') : undefined;
+  useEffect(() => {
+    // Next load, the boot script asks for this screen's data at once (boot/boot.ts).
+    if (shown !== undefined) rememberFirstScreen(browserStorage(), { tenant: session.tenant, sources: shown === '' ? [] : shown.split('\n') });
+  }, [session.tenant, shown]);
   if (list.status === 'loading') return <p className="loading" data-testid="sources-loading">{t.widgets.loadingSources}</p>;
   if (list.status === 'error') {
     return (

@@ -3,9 +3,11 @@
 import type { z } from 'zod';
 import type { ClientAuth } from '../types';
 import { authHeaders, credentialsOf } from './auth';
+import { prefetchedOr } from '../prefetch/prefetch';
 import { FreshetClientError, errorFromResponse, toClientError } from './client-error';
+import { buildUrl, type QueryValue } from './urls';
 
-export type QueryValue = string | number | ReadonlyArray<string> | undefined;
+export { buildUrl, type QueryValue } from './urls';
 
 export interface HttpClientOptions {
   baseUrl: string;
@@ -28,17 +30,6 @@ export interface HttpClient {
   url(path: string, query?: Record<string, QueryValue>): string;
 }
 
-export function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (typeof value === 'string' || typeof value === 'number') params.append(name, String(value));
-    else for (const item of value) params.append(name, item);
-  }
-  const search = params.toString();
-  return `${baseUrl.replace(/\/+$/, '')}${path}${search ? `?${search}` : ''}`;
-}
-
 /** A signal that aborts on the caller's signal or after the timeout, whichever comes first. */
 function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -52,12 +43,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let response: Response;
     try {
       const credentials = credentialsOf(options.auth);
-      response = await options.fetch(url, {
-        method,
-        headers: { accept: 'application/json', ...(await authHeaders(options.auth, method)) },
-        ...(credentials ? { credentials } : {}),
-        signal: withTimeout(request.signal, options.timeoutMs),
-      });
+      const ask = async () =>
+        options.fetch(url, {
+          method,
+          headers: { accept: 'application/json', ...(await authHeaders(options.auth, method)) },
+          ...(credentials ? { credentials } : {}),
+          signal: withTimeout(request.signal, options.timeoutMs),
+        });
+      // A GET the page's boot script already asked (../prefetch) is answered from there.
+      response = method === 'GET' ? await prefetchedOr(url, ask) : await ask();
     } catch (error) {
       throw toClientError(error);
     }

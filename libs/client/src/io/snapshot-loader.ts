@@ -1,18 +1,17 @@
 // Reads a source's whole snapshot: every page (limit 1000), all of one walk (the same
 // `position` on every page). A walk the gateway voids (409 SNAPSHOT_RESET: the view was
 // rebuilt or the stream recreated) or whose position moves is started over, a few times.
-import { SNAPSHOT_MAX_LIMIT, snapshotResponseSchema } from '@freshet/contracts';
+import { snapshotResponseFastSchema } from '@freshet/contracts';
 import type { LoadedSnapshot } from '../core/source-model';
 import { parseStreamPosition } from '../core/position';
 import type { SourceRecord } from '../types';
 import { FreshetClientError } from './client-error';
 import type { HttpClient } from './http';
+import { SNAPSHOT_PAGE_LIMIT, sourcePath } from './urls';
+
+export { sourcePath } from './urls';
 
 const WALK_ATTEMPTS = 3;
-
-export function sourcePath(tenant: string, source: string, rest = ''): string {
-  return `/v1/tenants/${encodeURIComponent(tenant)}/sources/${encodeURIComponent(source)}${rest}`;
-}
 
 export async function loadSnapshot(http: HttpClient, tenant: string, source: string, options: { maxRecords: number; signal?: AbortSignal }): Promise<LoadedSnapshot> {
   for (let attempt = 1; ; attempt += 1) {
@@ -31,8 +30,8 @@ async function walk(http: HttpClient, tenant: string, source: string, options: {
   let first: { position: string; meta: LoadedSnapshot['meta'] } | undefined;
   do {
     const page = await http.get(sourcePath(tenant, source, '/snapshot'), {
-      query: { limit: SNAPSHOT_MAX_LIMIT, cursor },
-      schema: snapshotResponseSchema,
+      query: { limit: SNAPSHOT_PAGE_LIMIT, cursor }, // the order snapshotUrl() builds: a prefetched first page matches
+      schema: snapshotResponseFastSchema, // records checked in one loop: see the schema
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (first === undefined) first = { position: page.position, meta: page.meta };

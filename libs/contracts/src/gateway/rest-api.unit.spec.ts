@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyHttpQuerySchema, refreshBodySchema, snapshotResponseSchema } from './rest-api';
+import { historyHttpQuerySchema, refreshBodySchema, snapshotResponseFastSchema, snapshotResponseSchema } from './rest-api';
 import { cacheFreshnessRequestSchema, FRESHNESS_MAX_SOURCES } from './cache-admin-rpc';
 
 describe('gateway REST contracts', () => {
@@ -29,5 +29,37 @@ describe('gateway REST contracts', () => {
     const sources = Array.from({ length: FRESHNESS_MAX_SOURCES + 1 }, (_, i) => ({ source: `s${i}` }));
     expect(cacheFreshnessRequestSchema.safeParse({ tenant: 'acme', sources }).success).toBe(false);
     expect(cacheFreshnessRequestSchema.safeParse({ tenant: 'acme', sources: [{ source: '_tenant' }] }).success).toBe(false);
+  });
+});
+
+describe('snapshotResponseFastSchema', () => {
+  const page = (records: unknown) => ({
+    records,
+    meta: { tenant: 'acme', source: 'stock', count: 1, epoch: 'e1', seq: 7, state: 'fresh', servedFrom: 'cache', lastSyncedAt: null, ageMs: null, staleAfterMs: 60_000 },
+    position: 'e1:7',
+  });
+  const samples: Array<[string, unknown]> = [
+    ['a record', [{ key: 'a', record: { id: 'a', n: 1 } }]],
+    ['no records', []],
+    ['an empty key', [{ key: '', record: {} }]],
+    ['a key over 512 characters', [{ key: 'k'.repeat(513), record: {} }]],
+    ['a key of 512 characters', [{ key: 'k'.repeat(512), record: {} }]],
+    ['a numeric key', [{ key: 1, record: {} }]],
+    ['an array record', [{ key: 'a', record: [1] }]],
+    ['a null record', [{ key: 'a', record: null }]],
+    ['no record', [{ key: 'a' }]],
+    ['a string entry', ['a']],
+    ['records not a list', { key: 'a', record: {} }],
+  ];
+
+  it.each(samples)('answers as snapshotResponseSchema does: %s', (_name, records) => {
+    const full = snapshotResponseSchema.safeParse(page(records));
+    const fast = snapshotResponseFastSchema.safeParse(page(records));
+    expect(fast.success).toBe(full.success);
+    if (full.success && fast.success) expect(fast.data).toEqual(full.data);
+  });
+
+  it('still checks the envelope', () => {
+    expect(snapshotResponseFastSchema.safeParse({ ...page([]), position: 'nope' }).success).toBe(false);
   });
 });
