@@ -14,6 +14,8 @@
 // - every alert expression parses, and its probe (the same expression with `bool`
 //   comparisons: alerts.ts) returns data; every rule is loaded and evaluates without error;
 //   the dead-jobs alert actually fires;
+// - a service restarted under scraping is scraped again, its counters' reset is a reset to
+//   rate(), its panels keep answering and the service-down alert does not fire;
 // - no label value anywhere comes from the made-up names (bounded cardinality).
 // promtool checks the rule files and both Prometheus configurations first.
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -40,6 +42,7 @@ const BROKEN = { source: 'broken', dataset: 'obs-broken', upstreamId: 'sim-broke
 const JUNK = 'zzjunk';
 /** `$__rate_interval` and `$__range` in the queries: 15 one-second scrapes. */
 const WINDOW = '15s';
+const CACHE_DASHBOARD_UID = 'freshet-cache';
 
 const jobIdOf = (e: SseEvent) => (JSON.parse(e.data) as { data?: { jobId?: string } }).data?.jobId;
 const hasData = (r: QueryResult) => r.status === 'success' && (r.data?.result.length ?? 0) > 0;
@@ -272,5 +275,35 @@ describe('Prometheus against the running stack', () => {
     // The workload's own tenant and sources are there by name, where they belong.
     const sources = new Set(series.data.filter((l) => l['__name__'] === 'freshet_sync_jobs_total').map((l) => `${l['tenant']}/${l['source']}`));
     expect([...sources].sort()).toEqual([`${TENANT}/${BROKEN.source}`, `${TENANT}/${MAIN.source}`, `${TENANT}/${THROTTLED.source}`]);
+  });
+});
+
+describe('scraping through a restart', () => {
+  it('loses the cache for a moment, then scrapes the new process: rates see the counter reset, not a drop, and a short restart pages nobody', async () => {
+    const before = await prometheus.query('process_uptime_seconds{job="cache"}');
+    expect(hasData(before), describeAnswer(before)).toBe(true);
+    const uptimeBefore = Number(before.data?.result[0]?.value?.[1]);
+    await stack.restart('cache');
+    // Prometheus has scraped the new process: its uptime started again.
+    await waitFor(
+      async () => {
+        const now = await prometheus.query('process_uptime_seconds{job="cache"} and on() up{job="cache"} == 1');
+        return hasData(now) && Number(now.data?.result[0]?.value?.[1]) < uptimeBefore;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, message: 'the restarted cache scraped again' },
+    );
+    // A counter that started again from zero is a reset to rate(), never a negative rate.
+    await waitFor(async () => hasData(await prometheus.query('resets(process_cpu_time_seconds_total{job="cache"}[2m]) >= 1')), { timeoutMs: 10_000, message: 'the reset seen' });
+    const rate = await prometheus.query(`rate(process_cpu_time_seconds_total{job="cache"}[${WINDOW}])`);
+    expect(hasData(rate), describeAnswer(rate)).toBe(true);
+    for (const series of rate.data?.result ?? []) expect(Number(series.value?.[1])).toBeGreaterThanOrEqual(0);
+    // The cache's panels still answer across the restart.
+    for (const query of filledQueries(ALL).filter((q) => q.dashboard === CACHE_DASHBOARD_UID)) {
+      const answer = await prometheus.query(query.filled);
+      expect(answer.status, `${query.panel}: ${describeAnswer(answer)}`).toBe('success');
+    }
+    // FreshetServiceDown waits a minute: a restart of seconds may make it pending, never firing.
+    const alerts = await prometheus.api<{ data: { alerts: Array<{ labels: { alertname: string }; state: string }> } }>('/api/v1/alerts');
+    expect(alerts.data.alerts.filter((a) => a.labels.alertname === 'FreshetServiceDown' && a.state === 'firing')).toEqual([]);
   });
 });
