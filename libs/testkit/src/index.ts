@@ -7,3 +7,4 @@ export { openSse, type SseConnection, type SseEvent } from './sse-client';
 export { readComposeFile, composeServiceEnv, type ComposeFile, type ComposeService } from './compose-file';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startOtlpReceiver, flattenOtlpRequest, OTLP_SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
+export { startNatsCluster, type NatsCluster } from './nats-cluster';
