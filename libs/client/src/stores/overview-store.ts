@@ -16,7 +16,7 @@ import { parseStreamPosition } from '../core/position';
 import type { PositionedEvent } from '../core/source-model';
 import { FreshetClientError, plainError, toClientError } from '../io/client-error';
 import type { OverviewState, OverviewStore } from '../types';
-import { Listeners } from './listeners';
+import { followingLifetime, type SubscriptionLifetime } from './subscription-lifetime';
 import type { ParticipantDemand, StreamParticipant } from './participant';
 import type { StoreContext } from './source-store';
 
@@ -25,31 +25,26 @@ const JOB_RELOAD_MS = 1_000;
 export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
   readonly channel = 'admin';
   private model: OverviewModel = { view: INITIAL_OVERVIEW_STATE };
-  private readonly listeners = new Listeners();
-  private active = false;
-  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lifetime: SubscriptionLifetime;
   private jobTimer: ReturnType<typeof setTimeout> | undefined;
   private load: AbortController | undefined;
 
-  constructor(private readonly context: StoreContext) {}
+  constructor(private readonly context: StoreContext) {
+    this.lifetime = followingLifetime(context.hub, this, context.releaseGraceMs, () => {
+      if (this.load === undefined) void this.reload();
+    });
+  }
 
   readonly getState = (): OverviewState => this.model.view;
 
   readonly subscribe = (listener: () => void): (() => void) => {
-    const unsubscribe = this.listeners.add(listener, () => this.scheduleRelease());
-    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
-    this.releaseTimer = undefined;
-    if (!this.active) {
-      this.active = true;
-      if (this.load === undefined) void this.reload();
-    }
-    return unsubscribe;
+    return this.lifetime.subscribe(listener);
   };
 
   readonly reload = (): Promise<void> => this.fetchOverview(false);
 
   demand(): ParticipantDemand {
-    if (!this.active) return { kind: 'none' };
+    if (!this.lifetime.active) return { kind: 'none' };
     if (this.load !== undefined) return { kind: 'loading' };
     const { applied } = this.model;
     return this.model.view.status === 'ready' && applied !== undefined ? { kind: 'ready', position: applied } : { kind: 'none' };
@@ -65,7 +60,7 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
     if (result.jobsChanged && !result.needsReload && this.jobTimer === undefined) {
       this.jobTimer = setTimeout(() => {
         this.jobTimer = undefined;
-        if (this.active && this.load === undefined) void this.fetchOverview(true);
+        if (this.lifetime.active && this.load === undefined) void this.fetchOverview(true);
       }, JOB_RELOAD_MS);
     }
     return { duplicates: result.duplicates, reload: result.needsReload };
@@ -76,14 +71,14 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
   }
 
   failed(): boolean {
-    return this.active && this.model.view.status === 'error';
+    return this.lifetime.active && this.model.view.status === 'error';
   }
 
   dispose(): void {
-    for (const timer of [this.releaseTimer, this.jobTimer]) if (timer !== undefined) clearTimeout(timer);
+    this.lifetime.dispose();
+    if (this.jobTimer !== undefined) clearTimeout(this.jobTimer);
     this.load?.abort();
     this.load = undefined;
-    this.active = false;
   }
 
   private fetchOverview(quiet: boolean): Promise<void> {
@@ -116,20 +111,9 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
       });
   }
 
-  private scheduleRelease(): void {
-    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
-    this.releaseTimer = setTimeout(() => {
-      this.releaseTimer = undefined;
-      if (this.listeners.size > 0) return;
-      this.active = false;
-      this.context.hub.leave(this);
-      this.context.hub.changed();
-    }, this.context.releaseGraceMs);
-  }
-
   private set(model: OverviewModel): void {
     const changed = model.view !== this.model.view;
     this.model = model;
-    if (changed) this.listeners.notify(this.context.logger);
+    if (changed) this.lifetime.notify(this.context.logger);
   }
 }

@@ -22,7 +22,7 @@ import { plainError, toClientError } from '../io/client-error';
 import type { HttpClient } from '../io/http';
 import { loadSnapshot, sourcePath } from '../io/snapshot-loader';
 import type { RefreshResult, SourceState, SourceStore } from '../types';
-import { Listeners } from './listeners';
+import { followingLifetime, type SubscriptionLifetime } from './subscription-lifetime';
 import type { HubHandle, ParticipantDemand, StreamParticipant } from './participant';
 
 export interface StoreContext {
@@ -37,9 +37,7 @@ export interface StoreContext {
 export class SourceStoreImpl implements SourceStore, StreamParticipant {
   readonly channel: string;
   private model: SourceModel = initialSourceModel();
-  private readonly listeners = new Listeners();
-  private active = false;
-  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lifetime: SubscriptionLifetime;
   private load: AbortController | undefined;
 
   constructor(
@@ -47,15 +45,17 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
     private readonly context: StoreContext & { maxRecords: number },
   ) {
     this.channel = `source:${sourceId}`;
+    // First subscriber, or back after a release: the events in between were not followed.
+    this.lifetime = followingLifetime(context.hub, this, context.releaseGraceMs, () => {
+      if (this.load === undefined) void this.reload();
+    });
   }
 
   // Arrow properties: React passes these around unbound (useSyncExternalStore).
   readonly getState = (): SourceState => this.model.view;
 
   readonly subscribe = (listener: () => void): (() => void) => {
-    const unsubscribe = this.listeners.add(listener, () => this.scheduleRelease());
-    this.activate();
-    return unsubscribe;
+    return this.lifetime.subscribe(listener);
   };
 
   readonly reload = (): Promise<void> => {
@@ -105,7 +105,7 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
   };
 
   demand(): ParticipantDemand {
-    if (!this.active) return { kind: 'none' };
+    if (!this.lifetime.active) return { kind: 'none' };
     if (this.load !== undefined) return { kind: 'loading' };
     const { applied } = this.model;
     return this.model.view.status === 'ready' && applied !== undefined ? { kind: 'ready', position: applied } : { kind: 'none' };
@@ -129,40 +129,19 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
   }
 
   failed(): boolean {
-    return this.active && this.model.view.status === 'error';
+    return this.lifetime.active && this.model.view.status === 'error';
   }
 
   /** Stops timers and loads (client.close()). */
   dispose(): void {
-    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
+    this.lifetime.dispose();
     this.load?.abort();
     this.load = undefined;
-    this.active = false;
-  }
-
-  private activate(): void {
-    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
-    this.releaseTimer = undefined;
-    if (this.active) return;
-    this.active = true;
-    // First subscriber, or back after a release: the events in between were not followed.
-    if (this.load === undefined) void this.reload();
-  }
-
-  private scheduleRelease(): void {
-    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
-    this.releaseTimer = setTimeout(() => {
-      this.releaseTimer = undefined;
-      if (this.listeners.size > 0) return;
-      this.active = false;
-      this.context.hub.leave(this);
-      this.context.hub.changed();
-    }, this.context.releaseGraceMs);
   }
 
   private set(model: SourceModel): void {
     const changed = model.view !== this.model.view;
     this.model = model;
-    if (changed) this.listeners.notify(this.context.logger);
+    if (changed) this.lifetime.notify(this.context.logger);
   }
 }
