@@ -9,7 +9,7 @@ import { ensureDashboardBuild } from '../dev/dashboard-build';
 import { requestRefresh, seedDataset } from '../dev/demo-seed';
 import { devToken } from '../dev/dev-token';
 import { collectConsole, launchChromium, saveScreenshot, type BrowserSession } from './browser/chromium';
-import { badgeHistory, badgeText, clientStats, documentLoads, flashedKeys, openDashboard, recordPage, rowKeys } from './browser/dashboard-page';
+import { badgeHistory, badgeText, clientStats, cspViolations, documentLoads, flashedKeys, openDashboard, recordPage, rowKeys } from './browser/dashboard-page';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const TENANT = 'acme';
@@ -134,6 +134,7 @@ describe('dashboard in Chromium: stale data, shared syncs, a gateway outage', ()
     // One revalidation for the page: one job, one sync's worth of upstream requests.
     expect(await jobsOf(STALE.source)).toBe(jobsBefore + 1);
     expect(seen.errors).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await saveScreenshot(page, 'dashboard-live');
     await context.close();
     await simAdmin('DELETE', `/admin/datasets/${STALE.dataset}/faults`);

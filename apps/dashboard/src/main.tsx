@@ -1,5 +1,6 @@
 // The dashboard's entry: take a sign-in token out of the URL fragment before anything
 // else (it must not stay in the address bar or the history), then render the page.
+import './zod-jitless';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { extractFragmentToken } from './auth/fragment-token';

@@ -9,15 +9,17 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 declare global {
   interface Window {
-    __freshet?: { badges: Record<string, string[]>; flashed: Record<string, string[]> };
+    __freshet?: { badges: Record<string, string[]>; flashed: Record<string, string[]>; cspViolations: string[] };
   }
 }
 
 function recorder(): void {
   const loads = Number(sessionStorage.getItem('freshet-test-loads') ?? '0') + 1;
   sessionStorage.setItem('freshet-test-loads', String(loads));
-  const seen = { badges: {} as Record<string, string[]>, flashed: {} as Record<string, string[]> };
+  const seen = { badges: {} as Record<string, string[]>, flashed: {} as Record<string, string[]>, cspViolations: [] as string[] };
   window.__freshet = seen;
+  // A blocked eval or inline script is reported here even when the page catches the error.
+  document.addEventListener('securitypolicyviolation', (event) => seen.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
   const scan = () => {
     for (const badge of Array.from(document.querySelectorAll<HTMLElement>('[data-testid^="badge-"]'))) {
       const source = badge.dataset['testid']!.slice('badge-'.length);
@@ -48,6 +50,11 @@ export async function openDashboard(page: Page, gatewayUrl: string, token: strin
 
 export async function badgeHistory(page: Page, source: string): Promise<string[]> {
   return page.evaluate((s) => window.__freshet?.badges[s] ?? [], source);
+}
+
+/** Content-Security-Policy violations the page caused (the dashboard must cause none). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => window.__freshet?.cspViolations ?? []);
 }
 
 export async function flashedKeys(page: Page, source: string): Promise<string[]> {
