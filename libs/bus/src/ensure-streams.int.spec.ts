@@ -5,11 +5,10 @@ import { nanos } from '@nats-io/transport-node';
 import { allEventsSubject } from '@freshet/contracts';
 import { deleteStreams, testNames, TEST_NATS_URL, type TestNames } from '@freshet/testkit';
 import { busTopology } from './bus-topology';
-import { topologyFromConfig } from './topology-from-config';
 import { closeBus, connectBus } from './connect-bus';
 import { ensureStreams } from './ensure-streams';
 import { StreamConfigConflictError, StreamReplicasUnavailableError, StreamSubjectOverlapError } from './errors';
-import { recordingLogger } from './testing/bus-test-support';
+import { configuredTopology, recordingLogger } from './testing/bus-test-support';
 
 const { logger } = recordingLogger();
 const created: string[] = [];
@@ -23,17 +22,6 @@ function names(label: string): TestNames {
 
 function topologyFor(n: TestNames, eventsMaxAgeMs = 3_600_000) {
   return busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs });
-}
-
-/** The topology a service builds from its config, with FRESHET_STREAM_REPLICAS = replicas. */
-function configuredTopology(n: TestNames, replicas: number) {
-  return topologyFromConfig({
-    FRESHET_SUBJECT_PREFIX: n.subjectPrefix,
-    FRESHET_EVENTS_STREAM: n.eventsStream,
-    FRESHET_COMMANDS_STREAM: n.commandsStream,
-    FRESHET_EVENTS_MAX_AGE_HOURS: 1,
-    FRESHET_STREAM_REPLICAS: replicas,
-  });
 }
 
 async function streamExists(name: string): Promise<boolean> {

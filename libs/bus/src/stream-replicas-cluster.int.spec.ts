@@ -7,27 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startNatsCluster, testNames, type NatsCluster, type TestNames } from '@freshet/testkit';
+import { startNatsCluster, testNames, type NatsCluster } from '@freshet/testkit';
 import { closeBus, connectBus } from './connect-bus';
 import { ensureStreams } from './ensure-streams';
 import { StreamReplicasUnavailableError } from './errors';
 import { onCluster } from './stream-replicas';
-import { recordingLogger } from './testing/bus-test-support';
-import { topologyFromConfig } from './topology-from-config';
+import { configuredTopology, recordingLogger } from './testing/bus-test-support';
 
 const { logger } = recordingLogger();
 let cluster: NatsCluster;
 let nc: NatsConnection;
-
-function topologyOf(n: TestNames, replicas: number) {
-  return topologyFromConfig({
-    FRESHET_SUBJECT_PREFIX: n.subjectPrefix,
-    FRESHET_EVENTS_STREAM: n.eventsStream,
-    FRESHET_COMMANDS_STREAM: n.commandsStream,
-    FRESHET_EVENTS_MAX_AGE_HOURS: 1,
-    FRESHET_STREAM_REPLICAS: replicas,
-  });
-}
 
 beforeAll(async () => {
   cluster = await startNatsCluster({ size: 3 });
@@ -42,7 +31,7 @@ afterAll(async () => {
 describe('stream replicas on a three-node cluster', () => {
   it('creates both streams with three replicas, and their info names the cluster', async () => {
     const names = testNames('cl3');
-    expect(await ensureStreams(nc, topologyOf(names, 3), logger)).toMatchObject({ created: [names.eventsStream, names.commandsStream] });
+    expect(await ensureStreams(nc, configuredTopology(names, 3), logger)).toMatchObject({ created: [names.eventsStream, names.commandsStream] });
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(names.eventsStream);
     expect(info.config.num_replicas).toBe(3);
@@ -53,10 +42,10 @@ describe('stream replicas on a three-node cluster', () => {
 
   it('raises streams made with one replica to three in place, keeping their messages', async () => {
     const names = testNames('clu');
-    await ensureStreams(nc, topologyOf(names, 1), logger);
+    await ensureStreams(nc, configuredTopology(names, 1), logger);
     const jsm = await jetstreamManager(nc);
-    await jsm.jetstream().publish(topologyOf(names, 1).events.subjects![0]!.replace('>', 'kept'), 'kept');
-    const raised = await ensureStreams(nc, topologyOf(names, 3), logger);
+    await jsm.jetstream().publish(configuredTopology(names, 1).events.subjects![0]!.replace('>', 'kept'), 'kept');
+    const raised = await ensureStreams(nc, configuredTopology(names, 3), logger);
     expect(raised.updated).toEqual(expect.arrayContaining([names.eventsStream, names.commandsStream]));
     await expect.poll(async () => (await jsm.streams.info(names.eventsStream)).config.num_replicas, { timeout: 15_000 }).toBe(3);
     expect((await jsm.streams.info(names.eventsStream)).state.messages).toBe(1);
@@ -64,7 +53,7 @@ describe('stream replicas on a three-node cluster', () => {
 
   it('refuses more replicas than the cluster has servers, with the typed error, creating nothing', async () => {
     const names = testNames('cl5');
-    const attempt = ensureStreams(nc, topologyOf(names, 5), logger);
+    const attempt = ensureStreams(nc, configuredTopology(names, 5), logger);
     await expect(attempt).rejects.toBeInstanceOf(StreamReplicasUnavailableError);
     await expect(attempt).rejects.toMatchObject({ stream: names.eventsStream, replicas: 5 });
     const jsm = await jetstreamManager(nc);

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { respondJson } from '@freshet/bus';
-import { RPC, listSourcesRequestSchema, rpcSubject, type RevalidateRequest } from '@freshet/contracts';
+import type { RevalidateRequest } from '@freshet/contracts';
 import { testNames, TEST_NATS_URL } from '@freshet/testkit';
 import type { RevalidateOutcome } from '../jobs/revalidate';
+import { servePagedDirectory } from './testing/paged-directory';
 import { runBackgroundScan } from './background-scan';
 
 const names = testNames('scan');
@@ -26,19 +26,7 @@ const sources = Array.from({ length: 1200 }, (_, i) => ({
 
 beforeAll(async () => {
   nc = await connect({ servers: TEST_NATS_URL });
-  directory = respondJson(
-    nc,
-    rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.listSources),
-    listSourcesRequestSchema,
-    logger,
-    async ({ after, limit }) => {
-      const start = after ? sources.findIndex((s) => `${s.tenant}/${s.source}` === after) + 1 : 0;
-      const page = sources.slice(start, start + limit);
-      const last = page.at(-1);
-      return { ok: true, sources: page, ...(page.length === limit && last ? { next: `${last.tenant}/${last.source}` } : {}) };
-    },
-    'ingest',
-  );
+  directory = servePagedDirectory(nc, names.subjectPrefix, sources, logger);
 });
 
 afterAll(async () => {

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { respondJson } from '@freshet/bus';
-import { PRIORITY, RPC, listSourcesRequestSchema, rpcSubject, type RevalidateRequest } from '@freshet/contracts';
+import { PRIORITY, type RevalidateRequest } from '@freshet/contracts';
 import { createEventStoreDb } from '@freshet/event-store';
 import { createSchema, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
 import type { SchedulerDatabase } from '../db/scheduler-tables';
 import { migrateScheduler } from '../db/migrate-scheduler';
 import { findActiveJob, insertJob, updateJob } from '../jobs/job-repository';
 import { revalidate } from '../jobs/revalidate';
+import { servePagedDirectory } from './testing/paged-directory';
 import { runBackgroundScan, runDemandScan, type ScanDeps } from './background-scan';
 import { deathStreakReader } from './death-streaks';
 import { sourceKey } from './due-sources';
@@ -72,19 +72,7 @@ beforeAll(async () => {
   await createSchema(names.databaseSchema);
   db = createEventStoreDb<SchedulerDatabase>({ connectionString: TEST_DATABASE_URL, schema: names.databaseSchema, poolMax: 4 });
   await migrateScheduler(db, names.databaseSchema);
-  directory = respondJson(
-    nc,
-    rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.listSources),
-    listSourcesRequestSchema,
-    logger,
-    async ({ after, limit }) => {
-      const start = after ? sources.findIndex((s) => `${s.tenant}/${s.source}` === after) + 1 : 0;
-      const page = sources.slice(start, start + limit);
-      const last = page.at(-1);
-      return { ok: true, sources: page, ...(page.length === limit && last ? { next: `${last.tenant}/${last.source}` } : {}) };
-    },
-    'ingest',
-  );
+  directory = servePagedDirectory(nc, names.subjectPrefix, sources, logger);
   await deadJob('broken', 5 * MIN);
   for (const diedAgo of [4 * 60 * MIN, 2 * 60 * MIN, 45 * MIN]) await deadJob('repeat', diedAgo);
   await deadJob('old-death', 2 * 60 * MIN);

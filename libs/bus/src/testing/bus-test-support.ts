@@ -6,6 +6,8 @@ import { pino, type Logger } from 'pino';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
+import type { TestNames } from '@freshet/testkit';
+import { topologyFromConfig } from '../topology-from-config';
 
 export interface LogEntry {
   level: number;
@@ -82,4 +84,15 @@ export function sampleSyncCommand(priority = 10): SyncCommand {
     reason: 'user opened dashboard',
     requestedAt: new Date().toISOString(),
   };
+}
+
+/** The topology a service builds from its config for these test names, with FRESHET_STREAM_REPLICAS = replicas. */
+export function configuredTopology(n: TestNames, replicas: number) {
+  return topologyFromConfig({
+    FRESHET_SUBJECT_PREFIX: n.subjectPrefix,
+    FRESHET_EVENTS_STREAM: n.eventsStream,
+    FRESHET_COMMANDS_STREAM: n.commandsStream,
+    FRESHET_EVENTS_MAX_AGE_HOURS: 1,
+    FRESHET_STREAM_REPLICAS: replicas,
+  });
 }
