@@ -8,6 +8,7 @@ import { createServiceMetrics } from '@freshet/telemetry';
 import { openSse, waitFor, type SseConnection as TestClient } from '@freshet/testkit';
 import type { Channel } from '../channels/channel';
 import { eventFrame, type EventFrame } from './event-frame';
+import { startExpirySchedule } from './expiry-schedule';
 import { startHeartbeatWheel } from './heartbeat-wheel';
 import { SseConnection, type SseConnectionOptions } from './sse-connection';
 import { streamMetrics } from './stream-metrics';
@@ -21,6 +22,7 @@ let live = { epoch: 'ep', seq: 0 };
 let options: Partial<SseConnectionOptions> = {};
 const connections: SseConnection[] = [];
 const heartbeats = startHeartbeatWheel(60_000);
+const expiries = startExpirySchedule();
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
@@ -30,6 +32,7 @@ beforeAll(async () => {
       channels,
       retryMs: 1_234,
       heartbeats,
+      expiries,
       coalesceMs: 0,
       maxBufferedBytes: 1_048_576,
       replayBufferMaxBytes: 1_048_576,
@@ -47,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   heartbeats.stop();
+  expiries.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });

@@ -13,6 +13,7 @@ import type { Logger } from '@freshet/telemetry';
 import { channelCarries, channelKey, type Channel } from '../channels/channel';
 import { coalesceFrames } from './coalesce';
 import type { EventFrame } from './event-frame';
+import type { ExpirySchedule, ExpiryTarget } from './expiry-schedule';
 import type { FanoutSubscriber } from './fanout-hub';
 import type { HeartbeatTarget, HeartbeatWheel } from './heartbeat-wheel';
 import { CONTROL_EVENTS, HEARTBEAT_FRAME, formatFrame, retryFrame, type ResetReason } from './sse-frame';
@@ -22,8 +23,6 @@ export interface SseConnectionOptions {
   res: ServerResponse;
   tenant: string;
   channels: readonly Channel[];
-  /** Headers set on the reply before it was hijacked (CORS, request id): kept. */
-  extraHeaders?: Record<string, string | number | string[] | undefined>;
   retryMs: number;
   /** The process's heartbeat timer (one for all streams). */
   heartbeats: HeartbeatWheel;
@@ -38,9 +37,12 @@ export interface SseConnectionOptions {
   replayBufferMaxBytes: number;
   /** The credential's expiry (epoch ms): the stream ends with `auth-expired` then. */
   expiresAt?: number;
+  /** The process's expiry timer (one for all streams). */
+  expiries: ExpirySchedule;
   /** The hub's position now (its epoch names the frames a connection drops when it gives up a replay). */
   livePosition: () => StreamPosition;
   metrics: StreamMetrics;
+  /** The request's logger (it carries the request id); lines of this stream add the tenant. */
   logger: Logger;
   /** After a final event, how long before the socket is destroyed if the client does not take it. */
   closeGraceMs?: number;
@@ -58,11 +60,9 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-/** Node's timers take at most 2^31-1 ms (~24.8 days); longer expiries re-arm. */
-const MAX_TIMER_MS = 2_147_483_647;
 const DRAIN_BATCH = 256;
 
-export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
+export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryTarget {
   readonly tenant: string;
   /** The tenant as a metric label (bounded: stream-metrics.ts). */
   private readonly tenantLabel: string;
@@ -80,7 +80,6 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
   private pending: EventFrame[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: SseConnectionOptions) {
@@ -110,8 +109,11 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     else this.closeHandlers.push(handler);
   }
 
-  /** Writes the head and `retry:`, starts heartbeats and the expiry timer. */
-  open(): void {
+  /**
+   * Writes the head and `retry:`, joins the heartbeats and the expiry schedule. `extraHeaders`:
+   * headers set on the reply before it was hijacked (CORS, request id), written and not kept.
+   */
+  open(extraHeaders?: Record<string, string | number | string[] | undefined>): void {
     const { res } = this;
     res.on('close', () => this.close());
     // Writes racing a vanished socket surface as 'error': the 'close' that follows cleans up.
@@ -126,10 +128,10 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     // of the shared frame, not four (chunk size line, frame, CRLF), which is most of the
     // CPU a delivery costs. EventSource, fetch and proxies read such bodies as they come.
     res.removeHeader('transfer-encoding');
-    res.writeHead(200, { ...this.options.extraHeaders, ...SSE_HEADERS });
+    res.writeHead(200, { ...extraHeaders, ...SSE_HEADERS });
     res.write(retryFrame(this.options.retryMs));
     this.options.heartbeats.add(this);
-    if (this.options.expiresAt !== undefined) this.armExpiry(this.options.expiresAt);
+    if (this.options.expiresAt !== undefined) this.options.expiries.add(this, this.options.expiresAt);
     this.options.metrics.noteTenant(this.tenant);
     this.options.metrics.openStreams.add(1, { tenant: this.tenantLabel });
     this.onClose(() => this.options.metrics.openStreams.add(-1, { tenant: this.tenantLabel }));
@@ -301,7 +303,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     this.heldBytes += frame.bytes.length;
     if (this.heldBytes <= this.options.replayBufferMaxBytes) return;
     // Live traffic outran the replay: give up exactly-once for this client, tell it so.
-    this.log.info({ heldBytes: this.heldBytes }, 'replay abandoned: too many live events held meanwhile');
+    this.log.info({ tenant: this.tenant, heldBytes: this.heldBytes }, 'replay abandoned: too many live events held meanwhile');
     // Everything up to this frame is dropped, so the stream goes on right after it.
     this.dropHeld();
     this.state = 'live';
@@ -322,7 +324,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     if (!this.isOpen) return false;
     if (this.res.writableLength > this.options.maxBufferedBytes) {
       this.options.metrics.slowClientDrops.add(1, { tenant: this.tenantLabel });
-      this.log.info({ unsentBytes: this.res.writableLength }, 'slow SSE client dropped');
+      this.log.info({ tenant: this.tenant, unsentBytes: this.res.writableLength }, 'slow SSE client dropped');
       this.end(CONTROL_EVENTS.disconnect, { reason: 'slow_client' }, { dropSocket: true });
       return false;
     }
@@ -339,16 +341,12 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
     }
   }
 
-  private armExpiry(expiresAt: number): void {
-    const delay = expiresAt - Date.now();
-    if (delay > MAX_TIMER_MS) {
-      this.expiryTimer = setTimeout(() => this.armExpiry(expiresAt), MAX_TIMER_MS);
-      return;
-    }
-    this.expiryTimer = setTimeout(() => {
-      this.flush();
-      this.end(CONTROL_EVENTS.authExpired, { reason: 'credential_expired', expiresAt: new Date(expiresAt).toISOString() });
-    }, Math.max(0, delay));
+  /** The credential expired (the expiry schedule calls this once): what is queued goes first. */
+  expire(): void {
+    const { expiresAt } = this.options;
+    if (expiresAt === undefined || !this.isOpen) return;
+    this.flush();
+    this.end(CONTROL_EVENTS.authExpired, { reason: 'credential_expired', expiresAt: new Date(expiresAt).toISOString() });
   }
 
   /** Resolves when the socket has room again (or is gone): replay and held frames pace on it. */
@@ -368,7 +366,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
 
   private stopWork(): void {
     this.options.heartbeats.remove(this);
-    clearTimeout(this.expiryTimer);
+    if (this.options.expiresAt !== undefined) this.options.expiries.remove(this, this.options.expiresAt);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending = [];
@@ -381,7 +379,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget {
       try {
         handler();
       } catch (error) {
-        this.log.error({ err: error }, 'SSE close handler failed');
+        this.log.error({ err: error, tenant: this.tenant }, 'SSE close handler failed');
       }
     }
   }

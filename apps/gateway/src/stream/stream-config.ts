@@ -24,6 +24,12 @@ export const streamConfigShape = {
   GATEWAY_MAX_STREAMS_PER_CREDENTIAL: int().positive().default(20),
   /** Concurrent streams one client address may hold on one gateway process. */
   GATEWAY_MAX_STREAMS_PER_IP: int().positive().default(500),
+  /**
+   * How long a source ingest confirmed is trusted before the next stream on it asks again
+   * (sources/source-existence.ts): a reconnect storm costs one lookup per source, not one
+   * per stream. Unknown sources are never remembered. 0: ask for every stream.
+   */
+  GATEWAY_SOURCE_CHECK_TTL_MS: int().min(0).max(300_000).default(5_000),
   /** Longest coalescing window a client may ask for (`?coalesce=<ms>`). */
   GATEWAY_MAX_COALESCE_MS: int().min(0).max(60_000).default(5_000),
 };

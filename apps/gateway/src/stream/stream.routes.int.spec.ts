@@ -152,6 +152,31 @@ describe('refusals before the stream', () => {
   });
 });
 
+describe('source checks', () => {
+  it('asks ingest once for a burst of streams on one source; unknown sources are asked every time', async () => {
+    const cached = await startStreamGateway(bus, { GATEWAY_SOURCE_CHECK_TTL_MS: 60_000 });
+    try {
+      const before = (source: string) => bus.sourceLookups.get(source) ?? 0;
+      const [users, ghost] = [before('users'), before('ghost')];
+      // A reconnect storm: many streams on one source at once, then more a moment later.
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => sse('/v1/tenants/acme/sources/users/events', principalHeader({ cred: `storm-${i}` }), cached.base)));
+      await Promise.all(burst.map((s) => s.waitFor((e) => e.event === 'ready')));
+      const later = await sse('/v1/tenants/acme/sources/users/events', principalHeader({ cred: 'storm-late' }), cached.base);
+      await later.waitFor((e) => e.event === 'ready');
+      expect(bus.sourceLookups.get('users')! - users).toBe(1);
+      // A refusal is never remembered: a source created meanwhile would be found at once.
+      for (let i = 0; i < 3; i++) {
+        const refused = await fetch(`${cached.base}/v1/tenants/acme/sources/ghost/events`, { headers: principalHeader() });
+        expect(refused.status).toBe(404);
+      }
+      expect(bus.sourceLookups.get('ghost')! - ghost).toBe(3);
+      [...burst, later].forEach((s) => s.close());
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
 describe('resume and reset', () => {
   const resetOf = async (stream: SseConnection) => JSON.parse((await stream.waitFor((e) => e.event === 'reset')).data) as { reason: string; position: string };
 

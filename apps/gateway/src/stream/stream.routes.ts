@@ -16,9 +16,11 @@ import { HttpProblem, type Logger } from '@freshet/telemetry';
 import type { Principal } from '../auth/principal';
 import { authorizeChannels, parseChannels, type Channel } from '../channels/channel';
 import { channelParamsSchema } from '../channels/channel-params';
+import { cachedSourceCheck } from '../sources/source-existence';
 import { lookupSource } from '../sources/source-lookup';
 import { lastEventIdOf } from './decide-resume';
 import type { FanoutHub } from './fanout-hub';
+import { startExpirySchedule } from './expiry-schedule';
 import { startHeartbeatWheel } from './heartbeat-wheel';
 import { planResume, startDelivery } from './resume';
 import { SseConnection } from './sse-connection';
@@ -47,19 +49,30 @@ export interface StreamRoutesOptions {
 /** Live frames a replaying connection may hold, as a multiple of GATEWAY_MAX_BUFFERED_BYTES (shared Buffers: mostly references). */
 const REPLAY_HOLD_FACTOR = 8;
 
+/** Confirmed sources remembered at most (source-existence.ts); beyond it the oldest is asked again. */
+const SOURCE_CHECK_MAX_ENTRIES = 10_000;
+
 const tenantParamsSchema = z.object({ tenant: tenantIdSchema });
 
 export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOptions): Promise<void> {
   const { config, hub } = options;
   const metrics = streamMetrics(options.meter);
   const heartbeats = startHeartbeatWheel(config.GATEWAY_HEARTBEAT_MS, (error) => options.logger.error({ err: error }, 'heartbeat failed'));
-  app.addHook('onClose', async () => heartbeats.stop());
+  const expiries = startExpirySchedule({ onError: (error) => options.logger.error({ err: error }, 'stream expiry failed') });
+  app.addHook('onClose', async () => {
+    heartbeats.stop();
+    expiries.stop();
+  });
   const limiter = new StreamLimiter({ perCredential: config.GATEWAY_MAX_STREAMS_PER_CREDENTIAL, perIp: config.GATEWAY_MAX_STREAMS_PER_IP });
+  const livePosition = () => hub.position();
   const sourceExists =
     options.sourceExists ??
-    (async (tenant: string, source: string) => {
-      await lookupSource(options.nc, options.subjectPrefix, { tenant, source }, config.GATEWAY_RPC_TIMEOUT_MS);
-    });
+    cachedSourceCheck(
+      async (tenant, source) => {
+        await lookupSource(options.nc, options.subjectPrefix, { tenant, source }, config.GATEWAY_RPC_TIMEOUT_MS);
+      },
+      { ttlMs: config.GATEWAY_SOURCE_CHECK_TTL_MS, maxEntries: SOURCE_CHECK_MAX_ENTRIES },
+    );
 
   async function openStream(request: FastifyRequest, reply: FastifyReply, tenant: string, channels: Channel[]): Promise<void> {
     const query = request.query as Record<string, unknown>;
@@ -85,19 +98,21 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     // From here on the response is ours. No await between taking the slot and handing its
     // release to the connection, so no path can leak it.
     reply.hijack();
-    const log = options.logger.child({ reqId: request.id, tenant, subject: principal.subject });
+    // The request's own logger (it has the request id): a child per stream would be kept for
+    // the stream's whole life, ~0.5 KiB each at tens of thousands of streams.
+    const log = request.log as Logger;
     const connection = new SseConnection({
       res: reply.raw,
       tenant,
       channels,
-      extraHeaders: reply.getHeaders(),
       retryMs: config.GATEWAY_RETRY_HINT_MS,
       heartbeats,
       coalesceMs,
       maxBufferedBytes: config.GATEWAY_MAX_BUFFERED_BYTES,
       replayBufferMaxBytes: config.GATEWAY_MAX_BUFFERED_BYTES * REPLAY_HOLD_FACTOR,
       expiresAt: principal.expiresAt,
-      livePosition: () => hub.position(),
+      expiries,
+      livePosition,
       metrics,
       logger: log,
     });
@@ -109,12 +124,12 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
         connection.onClose(options.onWatch(channel.tenant, channel.source));
       } catch (error) {
         // The demand signal is an optimisation; a failure must not cost the client its stream.
-        log.warn({ err: error, source: channel.source }, 'demand signal failed');
+        log.warn({ err: error, tenant, source: channel.source }, 'demand signal failed');
       }
     }
-    connection.open();
+    connection.open(reply.getHeaders());
     if (!connection.isOpen) return;
-    log.debug({ channels: channels.length, plan: plan.kind, coalesceMs }, 'SSE stream opened');
+    log.debug({ tenant, subject: principal.subject, channels: channels.length, plan: plan.kind, coalesceMs }, 'SSE stream opened');
     try {
       await startDelivery(connection, plan, {
         nc: options.nc,
@@ -127,7 +142,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     } catch (error) {
       // Headers are gone; the only honest answer is to end. The client reconnects with
       // its last id and resumes exactly.
-      log.warn({ err: error }, 'SSE stream failed while starting; closing it');
+      log.warn({ err: error, tenant }, 'SSE stream failed while starting; closing it');
       connection.abort();
     }
   }

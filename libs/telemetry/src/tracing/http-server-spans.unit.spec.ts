@@ -22,6 +22,11 @@ beforeAll(async () => {
     trace.getTracer('test').startActiveSpan('inside-handler', (span) => span.end());
     return request.body;
   });
+  app.get('/listeners', async (_request, reply) => ({
+    traceId: trace.getActiveSpan()?.spanContext().traceId,
+    finish: reply.raw.listenerCount('finish'),
+    close: reply.raw.listenerCount('close'),
+  }));
   app.get('/boom', async () => {
     throw new Error('database exploded');
   });
@@ -92,5 +97,19 @@ describe('HTTP server spans', () => {
     expect(span?.name).toBe('GET');
     expect(span?.attributes['http.route']).toBeUndefined();
     expect(span?.attributes['http.response.status_code']).toBe(404);
+  });
+
+  it('leave a request the sampler drops without listeners on its response, still carrying the caller trace', async () => {
+    const ask = async (flags: string) =>
+      (await app.inject({ url: '/listeners', headers: { traceparent: `00-${REMOTE_TRACE}-${REMOTE_SPAN}-${flags}` } })).json<{ traceId?: string; finish: number; close: number }>();
+    const sampled = await ask('01');
+    const dropped = await ask('00');
+    // The handler runs in the caller's trace either way (a sampled-out trace propagates as such).
+    expect(sampled.traceId).toBe(REMOTE_TRACE);
+    expect(dropped.traceId).toBe(REMOTE_TRACE);
+    // The recorded one ends its span on finish or close; the dropped one has nothing to end.
+    expect(dropped.finish).toBe(sampled.finish - 1);
+    expect(dropped.close).toBe(sampled.close - 1);
+    expect(serverSpans()).toHaveLength(1);
   });
 });

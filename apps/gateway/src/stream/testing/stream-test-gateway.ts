@@ -49,6 +49,8 @@ export interface StreamBus {
   names: TestNames;
   publish(event: FreshetEvent): Promise<number>;
   epoch(): Promise<string>;
+  /** get-source requests the stand-in ingest answered, per source. */
+  sourceLookups: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -57,21 +59,25 @@ export async function startStreamBus(names: TestNames): Promise<StreamBus> {
   const nc = await connect({ servers: TEST_NATS_URL, name: `gateway-stream-test-${names.id}` });
   await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: 3_600_000 }), logger);
   const js = jetstream(nc);
+  const sourceLookups = new Map<string, number>();
   const ingest: Subscription = respondJson(
     nc,
     rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
     getSourceRequestSchema,
     logger,
-    async ({ tenant, source }) =>
-      KNOWN_SOURCES.includes(source)
+    async ({ tenant, source }) => {
+      sourceLookups.set(source, (sourceLookups.get(source) ?? 0) + 1);
+      return KNOWN_SOURCES.includes(source)
         ? { ok: true, source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, lastSyncedAt: null, recordCount: 0 } }
-        : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } },
+        : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } };
+    },
     'ingest',
   );
   return {
     nc,
     js,
     names,
+    sourceLookups,
     publish: async (event) => (await publishEvent(js, names.subjectPrefix, event)).seq,
     epoch: async () => (await readStreamBounds(nc, names.eventsStream)).epoch,
     async close() {
