@@ -3,9 +3,9 @@
 // may read them: the TypeScript checker gives the keys of each `<name>ConfigSchema`'s zod
 // shape (shared fragments and the app's own, however they are spread in) and the literal
 // passed to `portEnv(...)`, the app's default port. Tracing is configured apart from the
-// app's schema: an app whose main.ts calls libs/telemetry's startTracing also reads the
-// keys of tracingEnvSchema (OTEL_* and FRESHET_TRACING_*), taken from that schema, and the
-// few the OpenTelemetry SDK reads itself.
+// app's schema: an app whose main.ts calls libs/telemetry's startTracing (or runService,
+// which calls it) also reads the keys of tracingEnvSchema (OTEL_* and FRESHET_TRACING_*),
+// taken from that schema, and the few the OpenTelemetry SDK reads itself.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -19,6 +19,9 @@ import { tracingEnvSchema } from '@freshet/telemetry';
  * each app sets service.name itself, over it.)
  */
 const SDK_TRACING_ENV_NAMES = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_RESOURCE_ATTRIBUTES'];
+
+/** libs/telemetry's functions that start tracing in the process that calls them. */
+const TRACING_ENTRIES: ReadonlySet<string> = new Set(['startTracing', 'runService']);
 
 /** The variables a process that calls startTracing reads: tracingEnvSchema's keys, and the SDK's own above. */
 export const TRACING_ENV_NAMES: ReadonlySet<string> = new Set([...Object.keys(tracingEnvSchema.shape), ...SDK_TRACING_ENV_NAMES]);
@@ -115,7 +118,10 @@ function envPrefixes(root: string, app: string): string[] {
   return prefixes;
 }
 
-/** Whether apps/<app>/src/main.ts calls `startTracing` imported from @freshet/telemetry (syntax only; aliases followed). */
+/**
+ * Whether apps/<app>/src/main.ts starts tracing: calls `startTracing`, or `runService` (which
+ * starts it for the service), imported from @freshet/telemetry (syntax only; aliases followed).
+ */
 export function startsTracing(root: string, app: string): boolean {
   const file = join(root, 'apps', app, 'src', 'main.ts');
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
@@ -124,7 +130,7 @@ export function startsTracing(root: string, app: string): boolean {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== '@freshet/telemetry') continue;
     const bindings = statement.importClause?.namedBindings;
     if (!bindings || !ts.isNamedImports(bindings) || statement.importClause?.isTypeOnly) continue;
-    for (const element of bindings.elements) if ((element.propertyName ?? element.name).text === 'startTracing') localNames.add(element.name.text);
+    for (const element of bindings.elements) if (TRACING_ENTRIES.has((element.propertyName ?? element.name).text)) localNames.add(element.name.text);
   }
   let called = false;
   const visit = (node: ts.Node): void => {

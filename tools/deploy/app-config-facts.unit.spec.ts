@@ -77,13 +77,16 @@ describe('app config facts', () => {
     ).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINTS', 'FRESHET_STREAM_REPLICA', 'FRESHET_TRACING_SAMPLE', 'OTEL_SERVICE_NAME', 'INGEST_MAX_CONCURRENT_JOBS']);
   });
 
-  it('gives the tracing variables only to an app whose main.ts calls startTracing from @freshet/telemetry', () => {
+  it('gives the tracing variables only to an app whose main.ts calls startTracing (or runService) from @freshet/telemetry', () => {
     fakeApp('traced', "import { createLogger, startTracing as begin } from '@freshet/telemetry';\nbegin({ service: 'x', logger: createLogger('x') });\n");
     fakeApp('untraced', "import { createLogger } from '@freshet/telemetry';\nconst startTracing = () => undefined;\nstartTracing();\ncreateLogger('x');\n");
     fakeApp('imports-only', "import { startTracing } from '@freshet/telemetry';\nexport const later = startTracing;\n");
     expect(startsTracing(fakeRoot, 'traced')).toBe(true);
     expect(startsTracing(fakeRoot, 'untraced')).toBe(false);
     expect(startsTracing(fakeRoot, 'imports-only')).toBe(false);
+    // runService starts tracing for the service it runs.
+    fakeApp('run-service', "import { runService } from '@freshet/telemetry';\nawait runService({ service: 'x', loadConfig, start });\n");
+    expect(startsTracing(fakeRoot, 'run-service')).toBe(true);
 
     const untraced: AppConfigFacts = { app: 'untraced', envNames: new Set(['PORT']), envPrefixes: [], defaultPort: 1, tracingEnvNames: new Set() };
     expect(unknownEnv(untraced, ['PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT'])).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT']);

@@ -1,23 +1,7 @@
-// Process entry: config, start, graceful stop. Nothing else.
-import { createLogger, exitOnStartupError, onShutdownSignal, startTracing } from '@freshet/telemetry';
+// Process entry: the cache runs as every service does (libs/telemetry runService: logger,
+// tracing before anything runs, graceful stop, start-up errors exit 1). Nothing else.
+import { runService } from '@freshet/telemetry';
 import { loadCacheConfig } from './config';
 import { startCache } from './service';
 
-const bootLogger = createLogger('cache');
-try {
-  const config = loadCacheConfig();
-  const logger = createLogger('cache', config.LOG_LEVEL);
-  // Before anything runs: from here on, requests and messages carry trace context (decision 0013).
-  const tracing = startTracing({ service: 'cache', logger });
-  const running = await startCache(config, logger);
-  onShutdownSignal(
-    logger,
-    async () => {
-      await running.stop();
-      await tracing.shutdown(); // bounded: a collector that does not answer cannot hold the stop
-    },
-    { graceMs: config.SHUTDOWN_GRACE_MS },
-  );
-} catch (error) {
-  exitOnStartupError(bootLogger, error);
-}
+await runService({ service: 'cache', loadConfig: loadCacheConfig, start: startCache });

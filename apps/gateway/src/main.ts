@@ -1,23 +1,7 @@
-// Process entry: config, start, graceful stop. Nothing else.
-import { createLogger, exitOnStartupError, onShutdownSignal, startTracing } from '@freshet/telemetry';
+// Process entry: the gateway runs as every service does (libs/telemetry runService: logger,
+// tracing before anything runs, graceful stop, start-up errors exit 1). Nothing else.
+import { runService } from '@freshet/telemetry';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './service';
 
-const bootLogger = createLogger('gateway');
-try {
-  const config = loadGatewayConfig();
-  const logger = createLogger('gateway', config.LOG_LEVEL);
-  // Before anything runs: from here on, requests and messages carry trace context (decision 0013).
-  const tracing = startTracing({ service: 'gateway', logger });
-  const running = await startGateway(config, logger);
-  onShutdownSignal(
-    logger,
-    async () => {
-      await running.stop();
-      await tracing.shutdown(); // bounded: a collector that does not answer cannot hold the stop
-    },
-    { graceMs: config.SHUTDOWN_GRACE_MS },
-  );
-} catch (error) {
-  exitOnStartupError(bootLogger, error);
-}
+await runService({ service: 'gateway', loadConfig: loadGatewayConfig, start: startGateway });

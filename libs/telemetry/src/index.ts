@@ -5,6 +5,7 @@ export { prometheusName } from './metrics/prometheus-name';
 export { runReadinessChecks, type ReadinessCheck, type ReadinessReport, type CheckResult } from './readiness';
 export { observabilityPlugin, type ObservabilityOptions } from './observability-plugin';
 export { onShutdownSignal, exitOnStartupError } from './graceful-shutdown';
+export { runService, type RunningService, type ServiceEntry } from './run-service';
 export { HttpProblem } from './http-problem';
 export { registerErrorHandler, toErrorResponse } from './error-handler';
 export * from './tracing/index';
