@@ -3,22 +3,19 @@
 // answering get-source.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, readStreamBounds, requestJson, respondJson } from '@freshet/bus';
-import {
-  RPC,
-  getSourceRequestSchema,
-  rpcSubject,
-  snapshotReplySchema,
-  type FreshetEvent,
-  type SnapshotPage,
-  type UpstreamRecord,
-} from '@freshet/contracts';
-import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { readStreamBounds, requestJson } from '@freshet/bus';
+import { RPC, rpcSubject, snapshotReplySchema, type FreshetEvent, type SnapshotPage, type UpstreamRecord } from '@freshet/contracts';
+import { testNames, waitFor, TEST_REDIS_URL } from '@freshet/testkit';
 import { testCacheConfig } from './testing/test-config';
+import { closeTestConnections, openTestConnections } from './testing/test-connections';
+import { answerGetSource } from './testing/stand-in-ingest';
+import { contentCreated, contentDeleted, contentUpdated, jobCompleted } from './testing/test-events';
+import { publishAll as publishAllOn } from './testing/publish-events';
+import { readSnapshot } from './testing/read-snapshot';
 import { startCache, type RunningCache } from './service';
 import { startProjectionConsumer } from './projection/projection-consumer';
 import { trackGeneration } from './projection/generation';
@@ -40,60 +37,20 @@ const sources: Record<string, number> = { orders: 3_600_000, legacy: 1_000, page
 
 const config = (overrides: Record<string, string> = {}) => testCacheConfig(names, overrides);
 
-const created = (source: string, key: string, record: UpstreamRecord = { key }): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'content.created',
-  tenant: TENANT,
-  source,
-  time: new Date().toISOString(),
-  data: { key, hash: `h-${randomUUID()}`, record, jobId },
-});
-const updated = (source: string, key: string, record: UpstreamRecord): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'content.updated',
-  tenant: TENANT,
-  source,
-  time: new Date().toISOString(),
-  data: { key, hash: `h-${randomUUID()}`, previousHash: 'h-old', record, jobId },
-});
-const deleted = (source: string, key: string): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'content.deleted',
-  tenant: TENANT,
-  source,
-  time: new Date().toISOString(),
-  data: { key, previousHash: 'h-old', jobId },
-});
-const completed = (source: string, time: string): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'job.completed',
-  tenant: TENANT,
-  source,
-  time,
-  data: {
-    jobId,
-    attempt: 1,
-    notes: [],
-    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
-  },
-});
+// Every event of this spec belongs to one job of the one tenant.
+const created = (source: string, key: string, record: UpstreamRecord = { key }) => contentCreated(TENANT, source, key, { record, jobId });
+const updated = (source: string, key: string, record: UpstreamRecord) => contentUpdated(TENANT, source, key, record, { jobId });
+const deleted = (source: string, key: string) => contentDeleted(TENANT, source, key, { jobId });
+const completed = (source: string, time: string) => jobCompleted(TENANT, source, { jobId, time });
 
-const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
-const publishAll = async (events: FreshetEvent[]) => {
-  let last = 0;
-  for (const event of events) last = await publish(event);
-  return last;
-};
+const publishAll = (events: FreshetEvent[]) => publishAllOn(js, names.subjectPrefix, events);
+const publish = (event: FreshetEvent) => publishAll([event]);
 
 const http = async <T = SnapshotPage>(path: string) => {
   const res = await fetch(`${cache.url}${path}`);
   return { status: res.status, body: (await res.json()) as T };
 };
-const snapshot = async (source: string, query = '') => {
-  const { status, body } = await http(`/internal/v1/snapshots/${TENANT}/${source}${query}`);
-  expect(status, JSON.stringify(body)).toBe(200);
-  return body;
-};
+const snapshot = (source: string, query = '') => readSnapshot(cache.url, TENANT, source, query);
 /** Waits until the view reflects `seq`. */
 const reflected = (source: string, seq: number, query = '') =>
   waitFor(async () => {
@@ -116,50 +73,17 @@ const walk = async (source: string, limit: number, extra = '') => {
   return pages;
 };
 
-async function deleteKeys(pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await raw.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 beforeAll(async () => {
-  nc = await connect({ servers: TEST_NATS_URL });
-  js = jetstream(nc);
-  raw = new Redis(TEST_REDIS_URL);
-  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: 3_600_000 }), silent);
-  directory = respondJson(
-    nc,
-    rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
-    getSourceRequestSchema,
-    silent,
-    async ({ tenant, source }) => {
-      sourceLookups.set(source, (sourceLookups.get(source) ?? 0) + 1);
-      const staleAfterMs = sources[source];
-      return staleAfterMs !== undefined && tenant === TENANT
-        ? {
-            ok: true,
-            source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs, lastSyncedAt: null, recordCount: 0 },
-          }
-        : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } };
-    },
-    'ingest',
-  );
+  ({ nc, js, raw } = await openTestConnections(names));
+  directory = answerGetSource(nc, names.subjectPrefix, (tenant, source) => {
+    sourceLookups.set(source, (sourceLookups.get(source) ?? 0) + 1);
+    const staleAfterMs = sources[source];
+    return staleAfterMs !== undefined && tenant === TENANT ? { staleAfterMs } : undefined;
+  });
   cache = await startCache(config(), silent);
 });
 
-afterAll(async () => {
-  await cache?.stop();
-  directory?.unsubscribe();
-  await nc?.close();
-  await deleteStreams([names.eventsStream, names.commandsStream]);
-  if (raw) {
-    await deleteKeys(`${names.redisKeyPrefix}*`);
-    raw.disconnect();
-  }
-});
+afterAll(() => closeTestConnections(names, { nc, raw }, { caches: [cache], subscriptions: [directory] }));
 
 describe('cache projection', () => {
   it('reflects created, updated and deleted records, the count, the last sync and the exact sequence', async () => {

@@ -17,9 +17,8 @@ import {
   syncCommandSubject,
   type FreshetEvent,
 } from '@freshet/contracts';
-import { deleteStreams, dropSchema, testNames, waitFor, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
-import { loadSchedulerConfig } from './config';
-import { startScheduler } from './service';
+import { deleteStreams, dropSchema, testNames, waitFor, TEST_NATS_URL } from '@freshet/testkit';
+import { startTestScheduler } from './testing/test-scheduler';
 
 const names = testNames('schedsvc');
 const schema = `${names.databaseSchema}_scheduler`;
@@ -49,20 +48,11 @@ beforeAll(async () => {
       sources: [{ tenant: 'acme', source: 'products', lastSyncedAt: null, minAgeMs: 900_000 }],
     }), 'ingest'),
   );
-  const config = loadSchedulerConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    NATS_URL: TEST_NATS_URL,
-    FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
-    FRESHET_EVENTS_STREAM: names.eventsStream,
-    FRESHET_COMMANDS_STREAM: names.commandsStream,
+  scheduler = await startTestScheduler(names, schema, {
     SCHEDULER_SCAN_INTERVAL_MS: '600000',
     SCHEDULER_STALE_JOB_MS: '1500',
     SCHEDULER_DISPATCH_SWEEP_MS: '300',
   });
-  scheduler = await startScheduler(config, pino({ level: 'silent' }));
 });
 
 afterAll(async () => {

@@ -1,18 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Item } from './item';
 import { seedItems } from './seed-items';
-import { buildTestApp, datasetCounters, routeCounts, TEST_NOW } from './test-app';
+import { datasetCounters, routeCounts, TEST_NOW } from './test-app';
+import { buildTestAppsClosedAfterEach } from './testing/closing-test-apps';
 
-const apps: FastifyInstance[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const built = await buildTestApp(...args);
-  apps.push(built.app);
-  return built;
-}
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const build = buildTestAppsClosedAfterEach();
 
 async function listAll(app: FastifyInstance, dataset: string): Promise<Item[]> {
   const first = await app.inject(`/v1/datasets/${dataset}/items`);

@@ -2,20 +2,13 @@
 // once, newest first (or by update with updated_since), revalidates with ETags and is
 // counted per route.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Item } from './item';
 import { seedItems } from './seed-items';
-import { buildTestApp, datasetCounters, routeCounts } from './test-app';
+import { datasetCounters, routeCounts } from './test-app';
+import { buildTestAppsClosedAfterEach } from './testing/closing-test-apps';
 
-const apps: FastifyInstance[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const built = await buildTestApp(...args);
-  apps.push(built.app);
-  return built;
-}
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const build = buildTestAppsClosedAfterEach();
 
 const NEWEST_IDS = Array.from({ length: 120 }, (_, i) => 120 - i);
 

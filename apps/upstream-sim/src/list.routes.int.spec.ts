@@ -1,18 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Item } from './item';
 import { seedItems } from './seed-items';
-import { buildTestApp } from './test-app';
+import { buildTestAppsClosedAfterEach } from './testing/closing-test-apps';
 
-const apps: FastifyInstance[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const built = await buildTestApp(...args);
-  apps.push(built.app);
-  return built;
-}
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const build = buildTestAppsClosedAfterEach();
 
 describe('GET /v1/datasets/:dataset/items', () => {
   it('serves page 1 by default: the 50 newest items, with X-Pages', async () => {

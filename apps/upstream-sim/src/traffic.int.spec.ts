@@ -1,21 +1,14 @@
 // Rate limits, the ESI error budget, injected faults and cache settings, set through the
 // admin API and seen through every public list style. The clock is manual and latency is
 // recorded, not waited for, so every assertion is exact.
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import type { Item } from './item';
 import { seedItems } from './seed-items';
-import { buildTestApp, datasetCounters, routeCounts } from './test-app';
+import { datasetCounters, routeCounts } from './test-app';
+import { buildTestAppsClosedAfterEach } from './testing/closing-test-apps';
 
-const apps: FastifyInstance[] = [];
-async function build(...args: Parameters<typeof buildTestApp>) {
-  const built = await buildTestApp(...args);
-  apps.push(built.app);
-  return built;
-}
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const build = buildTestAppsClosedAfterEach();
 
 const put = (url: string, payload: unknown): InjectOptions => ({ method: 'PUT', url, payload: payload as InjectOptions['payload'] });
 const LIST = '/v1/datasets/demo/items';

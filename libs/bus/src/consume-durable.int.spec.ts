@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { eventFilter, freshetEventSchema, HEADERS, subjectForEvent, type FreshetEvent } from '@freshet/contracts';
-import { deleteStreams, testNames, TEST_NATS_URL, waitFor } from '@freshet/testkit';
+import { testNames, waitFor } from '@freshet/testkit';
 import { INVALID_MESSAGES_METRIC } from './bus-metrics';
-import { busTopology } from './bus-topology';
-import { closeBus, connectBus } from './connect-bus';
 import { consumeDurable, type DurableMessageContext, type HandlerResult } from './consume-durable';
 import { ensureDurableConsumer } from './ensure-durable-consumer';
-import { ensureStreams } from './ensure-streams';
 import { ConsumerConfigConflictError, InvalidConsumerOptionsError } from './errors';
 import { publishEvent } from './publish-event';
-import { asPublished, installTestMeter, LEVEL, recordingLogger, sampleContentCreated } from './testing/bus-test-support';
+import { asPublished, installTestMeter, LEVEL, recordingLogger, sampleContentCreated, testBusWithStreams } from './testing/bus-test-support';
 
 const meter = installTestMeter();
 const n = testNames('dur');
 const stream = n.eventsStream;
 const { logger, entries } = recordingLogger();
-let nc: NatsConnection;
-let js: JetStreamClient;
+const bus = testBusWithStreams(n, 'bus-consume-durable-test', logger);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function durableFor(source: string, durable: string, overrides: Partial<Parameters<typeof ensureDurableConsumer>[1]> = {}) {
-  return ensureDurableConsumer(nc, {
+  return ensureDurableConsumer(bus.nc, {
     stream,
     durable,
     filterSubject: eventFilter(n.subjectPrefix, { tenant: 'acme', source }),
@@ -36,20 +30,8 @@ function durableFor(source: string, durable: string, overrides: Partial<Paramete
 }
 
 async function consumerInfo(durable: string) {
-  return (await jetstreamManager(nc)).consumers.info(stream, durable);
+  return (await jetstreamManager(bus.nc)).consumers.info(stream, durable);
 }
-
-beforeAll(async () => {
-  nc = await connectBus({ servers: TEST_NATS_URL, name: 'bus-consume-durable-test', logger });
-  js = jetstream(nc);
-  const topology = busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs: 3_600_000 });
-  await ensureStreams(nc, topology, logger);
-});
-
-afterAll(async () => {
-  await deleteStreams([n.eventsStream, n.commandsStream]);
-  await closeBus(nc);
-});
 
 describe('ensureDurableConsumer', () => {
   it('creates once, then reports unchanged, updates limits in place, and refuses a different filter', async () => {
@@ -79,7 +61,7 @@ describe('consumeDurable', () => {
     await durableFor('mixed', 'mixed');
     const seen: { event: FreshetEvent; ctx: DurableMessageContext }[] = [];
     const handle = await consumeDurable({
-      nc,
+      nc: bus.nc,
       stream,
       durable: 'mixed',
       schema: freshetEventSchema,
@@ -93,10 +75,10 @@ describe('consumeDurable', () => {
     const first = sampleContentCreated({ source: 'mixed', key: 'a' });
     const last = sampleContentCreated({ source: 'mixed', key: 'b' });
     const subject = subjectForEvent(n.subjectPrefix, first);
-    await publishEvent(js, n.subjectPrefix, first);
-    const notJson = await js.publish(subject, '{"id": oops');
-    const notAnEvent = await js.publish(subject, JSON.stringify({ ...first, id: 'not-a-uuid', data: {} }));
-    await publishEvent(js, n.subjectPrefix, last);
+    await publishEvent(bus.js, n.subjectPrefix, first);
+    const notJson = await bus.js.publish(subject, '{"id": oops');
+    const notAnEvent = await bus.js.publish(subject, JSON.stringify({ ...first, id: 'not-a-uuid', data: {} }));
+    await publishEvent(bus.js, n.subjectPrefix, last);
 
     await waitFor(() => seen.length === 2, { message: 'both valid events handled' });
     expect(seen.map((s) => s.event)).toEqual([first, last].map(asPublished));
@@ -126,7 +108,7 @@ describe('consumeDurable', () => {
     await durableFor('flaky', 'flaky');
     const deliveries: { count: number; at: number }[] = [];
     const handle = await consumeDurable({
-      nc,
+      nc: bus.nc,
       stream,
       durable: 'flaky',
       schema: freshetEventSchema,
@@ -138,7 +120,7 @@ describe('consumeDurable', () => {
       },
     });
     const event = sampleContentCreated({ source: 'flaky' });
-    await publishEvent(js, n.subjectPrefix, event);
+    await publishEvent(bus.js, n.subjectPrefix, event);
 
     await waitFor(() => deliveries.length === 2, { message: 'redelivery' });
     expect(deliveries.map((d) => d.count)).toEqual([1, 2]);
@@ -154,7 +136,7 @@ describe('consumeDurable', () => {
     await durableFor('decide', 'decide');
     const calls: Record<string, number> = {};
     const handle = await consumeDurable({
-      nc,
+      nc: bus.nc,
       stream,
       durable: 'decide',
       schema: freshetEventSchema,
@@ -167,8 +149,8 @@ describe('consumeDurable', () => {
         return { ack: true };
       },
     });
-    await publishEvent(js, n.subjectPrefix, sampleContentCreated({ source: 'decide', key: 'drop' }));
-    await publishEvent(js, n.subjectPrefix, sampleContentCreated({ source: 'decide', key: 'later' }));
+    await publishEvent(bus.js, n.subjectPrefix, sampleContentCreated({ source: 'decide', key: 'drop' }));
+    await publishEvent(bus.js, n.subjectPrefix, sampleContentCreated({ source: 'decide', key: 'later' }));
     await waitFor(() => calls['later'] === 2, { message: 'nak redelivered' });
     await sleep(1_500);
     expect(calls).toEqual({ drop: 1, later: 2 });
@@ -183,7 +165,7 @@ describe('consumeDurable', () => {
     const gate = new Promise<void>((r) => (release = r));
     let started = false;
     const handle = await consumeDurable({
-      nc,
+      nc: bus.nc,
       stream,
       durable: 'slow',
       schema: freshetEventSchema,
@@ -194,7 +176,7 @@ describe('consumeDurable', () => {
         return { ack: true };
       },
     });
-    await publishEvent(js, n.subjectPrefix, sampleContentCreated({ source: 'slow' }));
+    await publishEvent(bus.js, n.subjectPrefix, sampleContentCreated({ source: 'slow' }));
     await waitFor(() => started, { message: 'handler started' });
 
     let stopped = false;

@@ -1,43 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { HEADERS, subjectForEvent, syncCommandSubject, type FreshetEvent } from '@freshet/contracts';
-import { deleteStreams, testNames, TEST_NATS_URL } from '@freshet/testkit';
-import { busTopology } from './bus-topology';
-import { closeBus, connectBus } from './connect-bus';
-import { ensureStreams } from './ensure-streams';
+import { testNames } from '@freshet/testkit';
 import { InvalidOutgoingMessageError, PublishFailedError } from './errors';
 import { publishEvent } from './publish-event';
 import { publishSyncCommand } from './publish-sync-command';
-import { asPublished, recordingLogger, sampleContentCreated, sampleSyncCommand } from './testing/bus-test-support';
+import { asPublished, recordingLogger, sampleContentCreated, sampleSyncCommand, testBusWithStreams } from './testing/bus-test-support';
 
 const n = testNames('pub');
 const { logger } = recordingLogger();
-let nc: NatsConnection;
-let js: JetStreamClient;
-
-beforeAll(async () => {
-  nc = await connectBus({ servers: TEST_NATS_URL, name: 'bus-publish-test', logger });
-  js = jetstream(nc);
-  const topology = busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs: 3_600_000 });
-  await ensureStreams(nc, topology, logger);
-});
-
-afterAll(async () => {
-  await deleteStreams([n.eventsStream, n.commandsStream]);
-  await closeBus(nc);
-});
+const bus = testBusWithStreams(n, 'bus-publish-test', logger);
 
 describe('publishEvent', () => {
   it('stores an event once: publishing it again is reported as a duplicate', async () => {
     const event = sampleContentCreated();
-    const first = await publishEvent(js, n.subjectPrefix, event);
-    const second = await publishEvent(js, n.subjectPrefix, event);
+    const first = await publishEvent(bus.js, n.subjectPrefix, event);
+    const second = await publishEvent(bus.js, n.subjectPrefix, event);
     expect(first.duplicate).toBe(false);
     expect(second).toEqual({ seq: first.seq, duplicate: true });
 
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(bus.nc);
     expect((await jsm.streams.info(n.eventsStream)).state.messages).toBe(1);
     const stored = await jsm.streams.getMessage(n.eventsStream, { seq: first.seq });
     expect(stored?.subject).toBe(subjectForEvent(n.subjectPrefix, event));
@@ -52,16 +34,16 @@ describe('publishEvent', () => {
 
   it('refuses an event that breaks its contract, and publishes nothing', async () => {
     const bad = { ...sampleContentCreated(), time: 'yesterday' } as FreshetEvent;
-    await expect(publishEvent(js, n.subjectPrefix, bad)).rejects.toMatchObject({
+    await expect(publishEvent(bus.js, n.subjectPrefix, bad)).rejects.toMatchObject({
       code: 'INVALID_OUTGOING_MESSAGE',
       message: expect.stringContaining('time:') as unknown,
     });
-    await expect(publishEvent(js, n.subjectPrefix, bad)).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
+    await expect(publishEvent(bus.js, n.subjectPrefix, bad)).rejects.toBeInstanceOf(InvalidOutgoingMessageError);
   });
 
   it('reports a typed error naming the subject when no stream captures it', async () => {
     const event = sampleContentCreated();
-    const attempt = publishEvent(js, testNames('nostream').subjectPrefix, event);
+    const attempt = publishEvent(bus.js, testNames('nostream').subjectPrefix, event);
     await expect(attempt).rejects.toBeInstanceOf(PublishFailedError);
     await expect(attempt).rejects.toMatchObject({ code: 'PUBLISH_FAILED', message: expect.stringContaining('.evt.acme.orders.content.created') as unknown });
   });
@@ -70,11 +52,11 @@ describe('publishEvent', () => {
 describe('publishSyncCommand', () => {
   it('publishes on the tier subject of its priority, deduplicated by command id', async () => {
     const command = sampleSyncCommand(3);
-    const first = await publishSyncCommand(js, n.subjectPrefix, command);
-    const again = await publishSyncCommand(js, n.subjectPrefix, command);
+    const first = await publishSyncCommand(bus.js, n.subjectPrefix, command);
+    const again = await publishSyncCommand(bus.js, n.subjectPrefix, command);
     expect(again).toEqual({ seq: first.seq, duplicate: true });
 
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(bus.nc);
     const stored = await jsm.streams.getMessage(n.commandsStream, { seq: first.seq });
     expect(stored?.subject).toBe(syncCommandSubject(n.subjectPrefix, 'p3'));
     expect(stored?.header.get('Nats-Msg-Id')).toBe(command.commandId);
@@ -83,8 +65,8 @@ describe('publishSyncCommand', () => {
 
   it('applies contract defaults before publishing', async () => {
     const { mode: _mode, ...withoutMode } = sampleSyncCommand(10);
-    const ack = await publishSyncCommand(js, n.subjectPrefix, withoutMode);
-    const jsm = await jetstreamManager(nc);
+    const ack = await publishSyncCommand(bus.js, n.subjectPrefix, withoutMode);
+    const jsm = await jetstreamManager(bus.nc);
     const stored = await jsm.streams.getMessage(n.commandsStream, { seq: ack.seq });
     expect(stored?.subject).toBe(syncCommandSubject(n.subjectPrefix, 'p10'));
     expect(stored?.json()).toMatchObject({ mode: 'incremental' });

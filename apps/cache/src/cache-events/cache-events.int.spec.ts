@@ -2,27 +2,21 @@
 // a cache on a test stream and Redis prefix, a stand-in ingest answering get-source and
 // get-records (from what the test seeded, as ingest's database would hold it), and a
 // plain NATS subscription that sees every cache.* and metrics.* event published.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, respondJson } from '@freshet/bus';
-import {
-  RPC,
-  TENANT_SCOPE_SOURCE,
-  getRecordsRequestSchema,
-  getSourceRequestSchema,
-  rpcSubject,
-  type CacheCleared,
-  type CacheWritten,
-  type FreshetEvent,
-  type MetricsUpdated,
-  type SnapshotPage,
-} from '@freshet/contracts';
-import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { TENANT_SCOPE_SOURCE, type CacheCleared, type CacheWritten, type FreshetEvent, type MetricsUpdated } from '@freshet/contracts';
+import { testNames, waitFor } from '@freshet/testkit';
 import { testCacheConfig } from '../testing/test-config';
+import { closeTestConnections, openTestConnections } from '../testing/test-connections';
+import { answerGetRecords, answerGetSource, IngestDatabase } from '../testing/stand-in-ingest';
+import { contentCreated } from '../testing/test-events';
+import { publishAll } from '../testing/publish-events';
+import { seedView } from '../testing/seed-view';
+import { readSnapshot } from '../testing/read-snapshot';
+import { scanKeys } from '../testing/redis-keys';
 import { startCache, type RunningCache } from '../service';
 
 const names = testNames('cacheevt');
@@ -35,61 +29,13 @@ let cache: RunningCache;
 const subscriptions: Subscription[] = [];
 const seen: FreshetEvent[] = [];
 /** What the stand-in ingest's database holds: records by source, and when each was synced. */
-const database = new Map<string, { records: Map<string, { key: string }>; lastSyncedAt: string | null }>();
-const tableOf = (tenant: string, source: string) => {
-  const id = `${tenant}/${source}`;
-  const table = database.get(id) ?? { records: new Map(), lastSyncedAt: null };
-  database.set(id, table);
-  return table;
-};
+const database = new IngestDatabase();
 
-const envelope = (tenant: string, source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant, source, time });
-const created = (tenant: string, source: string, key: string): FreshetEvent => ({
-  ...envelope(tenant, source),
-  type: 'content.created',
-  data: { key, hash: `h-${key}`, record: { key }, jobId: randomUUID() },
-});
-const completed = (tenant: string, source: string): FreshetEvent => ({
-  ...envelope(tenant, source),
-  type: 'job.completed',
-  data: {
-    jobId: randomUUID(),
-    attempt: 1,
-    notes: [],
-    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
-  },
-});
-const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
-const metaSeq = async (tenant: string, source: string) => Number(await raw.hget(`${names.redisKeyPrefix}src:{${tenant}}:${source}:meta`, 'seq'));
+const publish = (event: FreshetEvent) => publishAll(js, names.subjectPrefix, [event]);
 /** Publishes records and a completion, and waits until the view reflects them. */
-const seed = async (tenant: string, source: string, records: number) => {
-  const table = tableOf(tenant, source);
-  for (let i = 0; i < records; i += 1) {
-    const event = created(tenant, source, `${source}-${i}`);
-    table.records.set(`${source}-${i}`, { key: `${source}-${i}` }); // committed before it is published
-    await publish(event);
-  }
-  const done = completed(tenant, source);
-  table.lastSyncedAt = done.time;
-  const last = await publish(done);
-  await waitFor(async () => (await metaSeq(tenant, source)) >= last, { message: `${tenant}/${source} seeded` });
-};
-const snapshot = async (tenant: string, source: string, query = ''): Promise<SnapshotPage> => {
-  const res = await fetch(`${cache.url}/internal/v1/snapshots/${tenant}/${source}${query}`);
-  const body = (await res.json()) as SnapshotPage;
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body;
-};
-const keysOf = async (pattern: string) => {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${names.redisKeyPrefix}${pattern}`, 'COUNT', 500);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-};
+const seed = (tenant: string, source: string, records: number) => seedView({ js, raw, names, database }, tenant, source, records);
+const snapshot = (tenant: string, source: string, query = '') => readSnapshot(cache.url, tenant, source, query);
+const keysOf = (pattern: string) => scanKeys(raw, `${names.redisKeyPrefix}${pattern}`);
 const eventsOf = <E extends FreshetEvent>(type: E['type'], tenant: string, source?: string) =>
   seen.filter((e): e is E => e.type === type && e.tenant === tenant && (source === undefined || e.source === source));
 function counterValue(exposition: string, metric: string, labels: Record<string, string>): number {
@@ -104,10 +50,7 @@ function counterValue(exposition: string, metric: string, labels: Record<string,
 }
 
 beforeAll(async () => {
-  nc = await connect({ servers: TEST_NATS_URL });
-  js = jetstream(nc);
-  raw = new Redis(TEST_REDIS_URL);
-  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: HOUR }), silent);
+  ({ nc, js, raw } = await openTestConnections(names));
   for (const family of ['cache', 'metrics']) {
     const sub = nc.subscribe(`${names.subjectPrefix}.evt.*.*.${family}.>`);
     subscriptions.push(sub);
@@ -116,36 +59,8 @@ beforeAll(async () => {
     })();
   }
   subscriptions.push(
-    respondJson(
-      nc,
-      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
-      getSourceRequestSchema,
-      silent,
-      async ({ tenant, source }) => ({
-        ok: true,
-        source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs: HOUR, lastSyncedAt: null, recordCount: 0 },
-      }),
-      'ingest',
-    ),
-    respondJson(
-      nc,
-      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getRecords),
-      getRecordsRequestSchema,
-      silent,
-      async ({ tenant, source, after, limit }) => {
-        const table = tableOf(tenant, source);
-        const keys = [...table.records.keys()].sort().filter((k) => after === undefined || k > after);
-        const page = keys.slice(0, limit);
-        return {
-          ok: true,
-          records: page.map((key) => ({ key, record: table.records.get(key) ?? {} })),
-          ...(keys.length > limit ? { next: page.at(-1) } : {}),
-          lastSyncedAt: table.lastSyncedAt,
-          count: table.records.size,
-        };
-      },
-      'ingest',
-    ),
+    answerGetSource(nc, names.subjectPrefix, () => ({ staleAfterMs: HOUR })),
+    answerGetRecords(nc, names.subjectPrefix, database),
   );
   cache = await startCache(
     testCacheConfig(names, { CACHE_RPC_TIMEOUT_MS: '200' }),
@@ -153,24 +68,14 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await cache?.stop();
-  for (const sub of subscriptions) sub.unsubscribe();
-  await nc?.close();
-  await deleteStreams([names.eventsStream, names.commandsStream]);
-  if (raw) {
-    const keys = await keysOf('*');
-    if (keys.length > 0) await raw.del(...keys);
-    raw.disconnect();
-  }
-});
+afterAll(() => closeTestConnections(names, { nc, raw }, { caches: [cache], subscriptions }));
 
 describe('cache.written', () => {
   it('coalesces a 1,000-record sync into a few events, the last with the final seq and count', async () => {
     const started = Date.now();
     let last = 0;
     for (let from = 0; from < 1_000; from += 100) {
-      const seqs = await Promise.all(Array.from({ length: 100 }, (_, i) => publish(created('acme', 'bulk', `k-${from + i}`))));
+      const seqs = await Promise.all(Array.from({ length: 100 }, (_, i) => publish(contentCreated('acme', 'bulk', `k-${from + i}`))));
       last = Math.max(last, ...seqs);
     }
     const final = await waitFor(
@@ -217,7 +122,7 @@ describe('admin clear', () => {
     expect(rebuilt?.meta.seq).toBeGreaterThanOrEqual(fromDatabase.meta.seq);
     expect((await snapshot('acme', 'kept')).records).toHaveLength(1);
     // Later events go on from there.
-    await publish(created('acme', 'clr', 'clr-9'));
+    await publish(contentCreated('acme', 'clr', 'clr-9'));
     await waitFor(async () => (await snapshot('acme', 'clr')).records.length === 4, { message: 'event after the rebuild applied' });
   });
 

@@ -2,24 +2,21 @@
 // prefix, a stand-in ingest answering get-source (a 1 s cacheTtlMs for one source, none for
 // the other) and get-records (from what the test seeded, as ingest's database would hold
 // it), and a plain NATS subscription that sees every cache.* event published.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, respondJson } from '@freshet/bus';
-import {
-  RPC,
-  getRecordsRequestSchema,
-  getSourceRequestSchema,
-  rpcSubject,
-  type CacheExpired,
-  type FreshetEvent,
-  type SnapshotPage,
-} from '@freshet/contracts';
-import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import type { CacheExpired, FreshetEvent } from '@freshet/contracts';
+import { testNames, waitFor } from '@freshet/testkit';
 import { testCacheConfig } from '../testing/test-config';
+import { closeTestConnections, openTestConnections } from '../testing/test-connections';
+import { answerGetRecords, answerGetSource, IngestDatabase } from '../testing/stand-in-ingest';
+import { contentCreated } from '../testing/test-events';
+import { publishAll } from '../testing/publish-events';
+import { seedView } from '../testing/seed-view';
+import { readSnapshot } from '../testing/read-snapshot';
+import { scanKeys } from '../testing/redis-keys';
 import { startCache, type RunningCache } from '../service';
 
 const names = testNames('cacheexp');
@@ -36,133 +33,36 @@ let caches: RunningCache[] = [];
 const subscriptions: Subscription[] = [];
 const seen: FreshetEvent[] = [];
 /** What the stand-in ingest's database holds: records by source, and when each was synced. */
-const database = new Map<string, { records: Map<string, { key: string }>; lastSyncedAt: string | null }>();
-const tableOf = (tenant: string, source: string) => {
-  const id = `${tenant}/${source}`;
-  const table = database.get(id) ?? { records: new Map(), lastSyncedAt: null };
-  database.set(id, table);
-  return table;
-};
+const database = new IngestDatabase();
 
-const envelope = (tenant: string, source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant, source, time });
-const created = (tenant: string, source: string, key: string): FreshetEvent => ({
-  ...envelope(tenant, source),
-  type: 'content.created',
-  data: { key, hash: `h-${key}`, record: { key }, jobId: randomUUID() },
-});
-const completed = (tenant: string, source: string): FreshetEvent => ({
-  ...envelope(tenant, source),
-  type: 'job.completed',
-  data: {
-    jobId: randomUUID(),
-    attempt: 1,
-    notes: [],
-    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
-  },
-});
-const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
+const publish = (event: FreshetEvent) => publishAll(js, names.subjectPrefix, [event]);
 const key = (name: string) => `${names.redisKeyPrefix}${name}`;
-const metaSeq = async (tenant: string, source: string) => Number(await raw.hget(key(`src:{${tenant}}:${source}:meta`), 'seq'));
 /** Publishes records and a completion, and waits until the view reflects them. */
-const seed = async (tenant: string, source: string, records: number) => {
-  const table = tableOf(tenant, source);
-  for (let i = 0; i < records; i += 1) {
-    const event = created(tenant, source, `${source}-${i}`);
-    table.records.set(`${source}-${i}`, { key: `${source}-${i}` }); // committed before it is published
-    await publish(event);
-  }
-  const done = completed(tenant, source);
-  table.lastSyncedAt = done.time;
-  const last = await publish(done);
-  await waitFor(async () => (await metaSeq(tenant, source)) >= last, { message: `${tenant}/${source} seeded` });
-};
-const snapshot = async (cache: RunningCache, tenant: string, source: string): Promise<SnapshotPage> => {
-  const res = await fetch(`${cache.url}/internal/v1/snapshots/${tenant}/${source}`);
-  const body = (await res.json()) as SnapshotPage;
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body;
-};
-const keysOf = async (pattern: string) => {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', key(pattern), 'COUNT', 500);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found.sort();
-};
+const seed = (tenant: string, source: string, records: number) => seedView({ js, raw, names, database }, tenant, source, records);
+const snapshot = (cache: RunningCache, tenant: string, source: string) => readSnapshot(cache.url, tenant, source);
+const keysOf = async (pattern: string) => (await scanKeys(raw, key(pattern))).sort();
 const expiredOf = (tenant: string, source: string) =>
   seen.filter((e): e is CacheExpired => e.type === 'cache.expired' && e.tenant === tenant && e.source === source);
 const expiryScore = async (tenant: string, source: string) => raw.zscore(key('views:expiry'), `${tenant}/${source}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  nc = await connect({ servers: TEST_NATS_URL });
-  js = jetstream(nc);
-  raw = new Redis(TEST_REDIS_URL);
-  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: HOUR }), silent);
+  ({ nc, js, raw } = await openTestConnections(names));
   const sub = nc.subscribe(`${names.subjectPrefix}.evt.*.*.cache.>`);
   subscriptions.push(sub);
   void (async () => {
     for await (const msg of sub) seen.push(msg.json<FreshetEvent>());
   })();
   subscriptions.push(
-    respondJson(
-      nc,
-      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
-      getSourceRequestSchema,
-      silent,
-      async ({ tenant, source }) => ({
-        ok: true,
-        source: {
-          tenant,
-          source,
-          connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' },
-          staleAfterMs: HOUR,
-          ...(source.startsWith(RARE) ? { cacheTtlMs: TTL_MS } : {}),
-          lastSyncedAt: null,
-          recordCount: 0,
-        },
-      }),
-      'ingest',
-    ),
-    respondJson(
-      nc,
-      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getRecords),
-      getRecordsRequestSchema,
-      silent,
-      async ({ tenant, source, after, limit }) => {
-        const table = tableOf(tenant, source);
-        const keys = [...table.records.keys()].sort().filter((k) => after === undefined || k > after);
-        const page = keys.slice(0, limit);
-        return {
-          ok: true,
-          records: page.map((k) => ({ key: k, record: table.records.get(k) ?? {} })),
-          ...(keys.length > limit ? { next: page.at(-1) } : {}),
-          lastSyncedAt: table.lastSyncedAt,
-          count: table.records.size,
-        };
-      },
-      'ingest',
-    ),
+    answerGetSource(nc, names.subjectPrefix, (_tenant, source) => ({ staleAfterMs: HOUR, ...(source.startsWith(RARE) ? { cacheTtlMs: TTL_MS } : {}) })),
+    answerGetRecords(nc, names.subjectPrefix, database),
   );
   // Two replicas on the same Redis prefix and stream: both sweep.
   const config = testCacheConfig(names, { CACHE_RPC_TIMEOUT_MS: '200', CACHE_EXPIRY_SWEEP_MS: String(SWEEP_MS) });
   caches = [await startCache(config, silent), await startCache(config, silent)];
 });
 
-afterAll(async () => {
-  await Promise.all(caches.map((cache) => cache.stop()));
-  for (const sub of subscriptions) sub.unsubscribe();
-  await nc?.close();
-  await deleteStreams([names.eventsStream, names.commandsStream]);
-  if (raw) {
-    const keys = await keysOf('*');
-    if (keys.length > 0) await raw.del(...keys);
-    raw.disconnect();
-  }
-});
+afterAll(() => closeTestConnections(names, { nc, raw }, { caches, subscriptions }));
 
 describe('cache.expired', () => {
   it('drops a view nobody read or changed for its cacheTtlMs, once across replicas, and rebuilds it on the next read', async () => {
@@ -237,8 +137,8 @@ describe('cache.expired', () => {
     // One event every quarter TTL, for twice the TTL, and no read.
     const until = Date.now() + 2 * TTL_MS;
     for (let i = 1; Date.now() < until; i += 1) {
-      tableOf('acme', source).records.set(`${source}-${i}`, { key: `${source}-${i}` });
-      await publish(created('acme', source, `${source}-${i}`));
+      database.tableOf('acme', source).records.set(`${source}-${i}`, { key: `${source}-${i}` });
+      await publish(contentCreated('acme', source, `${source}-${i}`));
       await sleep(TTL_MS / 4);
     }
     expect(expiredOf('acme', source)).toEqual([]);
@@ -247,6 +147,6 @@ describe('cache.expired', () => {
     const expired = await waitFor(() => expiredOf('acme', source)[0], { message: 'cache.expired after the events stopped' });
     expect(expired.data.ttlMs).toBe(TTL_MS);
     expect(await keysOf(`src:{acme}:${source}:*`)).toEqual([key(`src:{acme}:${source}:info`), key(`src:{acme}:${source}:meta`)]);
-    expect((await snapshot(caches[0]!, 'acme', source)).meta).toMatchObject({ servedFrom: 'database', count: tableOf('acme', source).records.size });
+    expect((await snapshot(caches[0]!, 'acme', source)).meta).toMatchObject({ servedFrom: 'database', count: database.tableOf('acme', source).records.size });
   });
 });

@@ -3,23 +3,20 @@
 // that counts the syncs it is asked for.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
+import { jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, respondJson } from '@freshet/bus';
-import {
-  RPC,
-  getSourceRequestSchema,
-  revalidateRequestSchema,
-  rpcSubject,
-  type FreshetEvent,
-  type JobError,
-  type SnapshotPage,
-  type SourceStatus,
-} from '@freshet/contracts';
-import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { respondJson } from '@freshet/bus';
+import { RPC, revalidateRequestSchema, rpcSubject, type FreshetEvent, type JobError, type SourceStatus } from '@freshet/contracts';
+import { testNames, waitFor } from '@freshet/testkit';
 import { testCacheConfig } from '../testing/test-config';
+import { closeTestConnections, openTestConnections } from '../testing/test-connections';
+import { answerGetSource } from '../testing/stand-in-ingest';
+import { contentCreated, eventEnvelope, jobCompleted } from '../testing/test-events';
+import { publishAll } from '../testing/publish-events';
+import { readSnapshot } from '../testing/read-snapshot';
+import { viewSeq } from '../testing/view-position';
 import { startCache, type RunningCache } from '../service';
 
 const names = testNames('cacheswr');
@@ -39,30 +36,11 @@ const subscriptions: Subscription[] = [];
 
 const config = () => testCacheConfig(names);
 
-const envelope = (source: string, time = new Date().toISOString()) => ({ id: randomUUID(), tenant: TENANT, source, time });
-const created = (source: string, key: string): FreshetEvent => ({
-  ...envelope(source),
-  type: 'content.created',
-  data: { key, hash: `h-${key}`, record: { key }, jobId: randomUUID() },
-});
-const completed = (source: string, jobId: string, time: string): FreshetEvent => ({
-  ...envelope(source, time),
-  type: 'job.completed',
-  data: {
-    jobId,
-    attempt: 1,
-    notes: [],
-    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
-  },
-});
-const publish = async (event: FreshetEvent) => (await publishEvent(js, names.subjectPrefix, event)).seq;
+const envelope = (source: string) => eventEnvelope(TENANT, source);
+const completed = (source: string, jobId: string, time: string) => jobCompleted(TENANT, source, { jobId, time });
+const publish = (event: FreshetEvent) => publishAll(js, names.subjectPrefix, [event]);
 
-const snapshot = async (source: string, replica = 0): Promise<SnapshotPage> => {
-  const res = await fetch(`${replicas[replica]?.url}/internal/v1/snapshots/${TENANT}/${source}`);
-  const body = (await res.json()) as SnapshotPage;
-  expect(res.status, JSON.stringify(body)).toBe(200);
-  return body;
-};
+const snapshot = (source: string, replica = 0) => readSnapshot(replicas[replica]!.url, TENANT, source);
 const marker = (source: string) => raw.get(`${names.redisKeyPrefix}src:{${TENANT}}:${source}:revalidating`);
 const statusSubject = (source: string) => `${names.subjectPrefix}.evt.${TENANT}.${source}.source.status`;
 /** How many source.status events of the source are on the stream, and the last one. */
@@ -76,33 +54,18 @@ const statuses = async (source: string): Promise<{ count: number; last: SourceSt
 };
 /** Seeds a source with one record, synced `ageMs` ago, and waits until a read shows it. */
 const seed = async (source: string, ageMs: number) => {
-  await publish(created(source, `${source}-1`));
+  await publish(contentCreated(TENANT, source, `${source}-1`));
   const last = await publish(completed(source, randomUUID(), new Date(Date.now() - ageMs).toISOString()));
-  await waitFor(async () => {
-    const meta = await raw.hget(`${names.redisKeyPrefix}src:{${TENANT}}:${source}:meta`, 'seq');
-    return Number(meta) >= last;
-  }, { message: `${source} seeded` });
+  await waitFor(async () => (await viewSeq(raw, names.redisKeyPrefix, TENANT, source)) >= last, { message: `${source} seeded` });
 };
 
 beforeAll(async () => {
-  nc = await connect({ servers: TEST_NATS_URL });
-  js = jetstream(nc);
-  raw = new Redis(TEST_REDIS_URL);
-  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: HOUR }), silent);
+  ({ nc, js, raw } = await openTestConnections(names));
   subscriptions.push(
-    respondJson(
-      nc,
-      rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
-      getSourceRequestSchema,
-      silent,
-      async ({ tenant, source }) => {
-        const staleAfterMs = sources[source];
-        return staleAfterMs !== undefined && tenant === TENANT
-          ? { ok: true, source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs, lastSyncedAt: null, recordCount: 0 } }
-          : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } };
-      },
-      'ingest',
-    ),
+    answerGetSource(nc, names.subjectPrefix, (tenant, source) => {
+      const staleAfterMs = sources[source];
+      return staleAfterMs !== undefined && tenant === TENANT ? { staleAfterMs } : undefined;
+    }),
     respondJson(
       nc,
       rpcSubject(names.subjectPrefix, RPC.scheduler.service, RPC.scheduler.revalidate),
@@ -121,21 +84,7 @@ beforeAll(async () => {
   replicas = [await startCache(config(), silent), await startCache(config(), silent)];
 });
 
-afterAll(async () => {
-  await Promise.all(replicas.map((r) => r.stop()));
-  for (const sub of subscriptions) sub.unsubscribe();
-  await nc?.close();
-  await deleteStreams([names.eventsStream, names.commandsStream]);
-  if (raw) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${names.redisKeyPrefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await raw.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    raw.disconnect();
-  }
-});
+afterAll(() => closeTestConnections(names, { nc, raw }, { caches: replicas, subscriptions }));
 
 describe('stale-while-revalidate', () => {
   it('serves stale data at once as revalidating, asks the scheduler once at priority 10 and says so on the stream', async () => {

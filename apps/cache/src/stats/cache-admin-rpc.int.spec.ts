@@ -4,25 +4,28 @@
 // up across replicas and survive in Redis, and CACHE_UNAVAILABLE when Redis is gone.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { busTopology, ensureStreams, publishEvent, requestJson, respondJson } from '@freshet/bus';
+import { requestJson } from '@freshet/bus';
 import {
   RPC,
   cacheFreshnessReplySchema,
   cacheStatsReplySchema,
-  getSourceRequestSchema,
   rpcSubject,
   snapshotReplySchema,
   type CacheFreshnessReply,
   type CacheFreshnessRequestInput,
   type CacheStatsReply,
-  type FreshetEvent,
 } from '@freshet/contracts';
-import { deleteStreams, testNames, waitFor, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
+import { testNames, waitFor, TEST_REDIS_URL } from '@freshet/testkit';
 import { testCacheConfig } from '../testing/test-config';
+import { closeTestConnections, openTestConnections } from '../testing/test-connections';
+import { answerGetSource } from '../testing/stand-in-ingest';
+import { contentCreated, jobCompleted } from '../testing/test-events';
+import { publishAll } from '../testing/publish-events';
+import { viewSeq } from '../testing/view-position';
 import { startCache, type RunningCache } from '../service';
 import { createReadStats, loadReadStats, readStatsKey } from './read-stats';
 import { startCacheAdminRpc } from './cache-admin-rpc';
@@ -60,33 +63,9 @@ const snapshot = async (tenant: string, source: string) => {
 };
 
 const jobId = randomUUID();
-const created = (tenant: string, source: string, key: string): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'content.created',
-  tenant,
-  source,
-  time: new Date().toISOString(),
-  data: { key, hash: `h-${key}`, record: { key, owner: tenant }, jobId },
-});
-const completed = (tenant: string, source: string, time: string): FreshetEvent => ({
-  id: randomUUID(),
-  type: 'job.completed',
-  tenant,
-  source,
-  time,
-  data: {
-    jobId,
-    attempt: 1,
-    notes: [],
-    stats: { pages: 1, requests: 1, notModified: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, savedRequests: 0, durationMs: 5 },
-  },
-});
-const publishAll = async (events: FreshetEvent[]) => {
-  let last = 0;
-  for (const event of events) last = (await publishEvent(js, names.subjectPrefix, event)).seq;
-  return last;
-};
-const metaSeq = async (tenant: string, source: string) => Number((await raw.hget(`${names.redisKeyPrefix}src:{${tenant}}:${source}:meta`, 'seq')) ?? 0);
+const created = (tenant: string, source: string, key: string) => contentCreated(tenant, source, key, { record: { key, owner: tenant }, jobId });
+const completed = (tenant: string, source: string, time: string) => jobCompleted(tenant, source, { jobId, time });
+const metaSeq = (tenant: string, source: string) => viewSeq(raw, names.redisKeyPrefix, tenant, source);
 
 const acmeSyncedAt = new Date(Date.now() - 60_000).toISOString();
 const globexSyncedAt = new Date(Date.now() - 5 * 60_000).toISOString();
@@ -94,47 +73,21 @@ let acmeSeq = 0;
 let globexSeq = 0;
 
 beforeAll(async () => {
-  nc = await connect({ servers: TEST_NATS_URL });
-  js = jetstream(nc);
-  raw = new Redis(TEST_REDIS_URL);
-  await ensureStreams(nc, busTopology({ prefix: names.subjectPrefix, eventsStream: names.eventsStream, commandsStream: names.commandsStream, eventsMaxAgeMs: HOUR }), silent);
-  directory = respondJson(
-    nc,
-    rpcSubject(names.subjectPrefix, RPC.ingest.service, RPC.ingest.getSource),
-    getSourceRequestSchema,
-    silent,
-    async ({ tenant, source }) => {
-      const staleAfterMs = directorySources[tenant]?.[source];
-      return staleAfterMs !== undefined
-        ? { ok: true, source: { tenant, source, connector: { type: 'http-paged-list', baseUrl: 'http://x', path: '/x' }, staleAfterMs, lastSyncedAt: null, recordCount: 0 } }
-        : { ok: false, error: { code: 'SOURCE_NOT_FOUND', message: `source ${tenant}/${source} does not exist` } };
-    },
-    'ingest',
-  );
+  ({ nc, js, raw } = await openTestConnections(names));
+  directory = answerGetSource(nc, names.subjectPrefix, (tenant, source) => {
+    const staleAfterMs = directorySources[tenant]?.[source];
+    return staleAfterMs !== undefined ? { staleAfterMs } : undefined;
+  });
   cache = await startCache(testCacheConfig(names, { CACHE_RPC_TIMEOUT_MS: '300', CACHE_METRICS_INTERVAL_MS: '60000' }), silent);
-  acmeSeq = await publishAll([created('acme', 'orders', 'a1'), created('acme', 'orders', 'a2'), completed('acme', 'orders', acmeSyncedAt)]);
-  globexSeq = await publishAll([
+  acmeSeq = await publishAll(js, names.subjectPrefix, [created('acme', 'orders', 'a1'), created('acme', 'orders', 'a2'), completed('acme', 'orders', acmeSyncedAt)]);
+  globexSeq = await publishAll(js, names.subjectPrefix, [
     ...['g1', 'g2', 'g3', 'g4', 'g5'].map((k) => created('globex', 'orders', k)),
     completed('globex', 'orders', globexSyncedAt),
   ]);
   await waitFor(async () => (await metaSeq('acme', 'orders')) >= acmeSeq && (await metaSeq('globex', 'orders')) >= globexSeq, { message: 'views applied' });
 });
 
-afterAll(async () => {
-  await cache?.stop();
-  directory?.unsubscribe();
-  await nc?.close();
-  await deleteStreams([names.eventsStream, names.commandsStream]);
-  if (raw) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await raw.scan(cursor, 'MATCH', `${names.redisKeyPrefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await raw.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    raw.disconnect();
-  }
-});
+afterAll(() => closeTestConnections(names, { nc, raw }, { caches: [cache], subscriptions: [directory] }));
 
 describe('cache.freshness', () => {
   it("answers each tenant's own views: seq, count, last sync, age and state", async () => {

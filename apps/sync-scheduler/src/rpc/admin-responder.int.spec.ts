@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { pino } from 'pino';
 import { requestJson } from '@freshet/bus';
 import { createEventStoreDb } from '@freshet/event-store';
 import {
@@ -17,9 +16,8 @@ import {
   type SchedulerOverviewReply,
 } from '@freshet/contracts';
 import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
-import { loadSchedulerConfig } from '../config';
 import type { JobStatus, SchedulerDatabase } from '../db/scheduler-tables';
-import { startScheduler } from '../service';
+import { startTestScheduler } from '../testing/test-scheduler';
 
 const names = testNames('schedadmin');
 const schema = `${names.databaseSchema}_scheduler`;
@@ -61,18 +59,7 @@ const jobs: Record<string, string> = {};
 
 beforeAll(async () => {
   nc = await connect({ servers: TEST_NATS_URL });
-  const config = loadSchedulerConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_SCHEMA: schema,
-    NATS_URL: TEST_NATS_URL,
-    FRESHET_SUBJECT_PREFIX: names.subjectPrefix,
-    FRESHET_EVENTS_STREAM: names.eventsStream,
-    FRESHET_COMMANDS_STREAM: names.commandsStream,
-    SCHEDULER_SCAN_ENABLED: 'false',
-  });
-  scheduler = await startScheduler(config, pino({ level: 'silent' }));
+  scheduler = await startTestScheduler(names, schema, { SCHEDULER_SCAN_ENABLED: 'false' });
   db = createEventStoreDb<SchedulerDatabase>({ connectionString: TEST_DATABASE_URL, schema });
   jobs['acmeQueued'] = await insertJob({ tenant: 'acme', source: 'orders', status: 'queued', priority: 10, queuedAt: minutesAgo(5) });
   jobs['acmeDeadBilling'] = await insertJob({

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { pino } from 'pino';
-import { PRIORITY, type RevalidateRequest } from '@freshet/contracts';
+import { PRIORITY } from '@freshet/contracts';
 import { createEventStoreDb } from '@freshet/event-store';
 import { createSchema, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
 import type { SchedulerDatabase } from '../db/scheduler-tables';
@@ -16,7 +16,8 @@ import { migrateScheduler } from '../db/migrate-scheduler';
 import { findActiveJob, insertJob, updateJob } from '../jobs/job-repository';
 import { revalidate } from '../jobs/revalidate';
 import { servePagedDirectory } from './testing/paged-directory';
-import { runBackgroundScan, runDemandScan, type ScanDeps } from './background-scan';
+import { recordingScanDeps } from './testing/recording-scan-deps';
+import { runBackgroundScan, runDemandScan } from './background-scan';
 import { deathStreakReader } from './death-streaks';
 import { sourceKey } from './due-sources';
 
@@ -47,24 +48,18 @@ async function deadJob(source: string, diedAgoMs: number): Promise<void> {
 }
 
 function scanDeps(watched: string[] = []) {
-  const requested: RevalidateRequest[] = [];
   let reads = 0;
   const read = deathStreakReader(db);
-  const deps: ScanDeps = {
+  const { deps, requested } = recordingScanDeps({
     nc,
+    db,
     prefix: names.subjectPrefix,
-    rpcTimeoutMs: 2_000,
-    now: () => now,
+    now,
     logger,
-    stillLeader: () => true,
     readWatched: async () => new Set(watched.map((s) => sourceKey('acme', s))),
-    revalidate: (request) => {
-      requested.push(request);
-      return revalidate(db, request);
-    },
     deadJobs: { read: (page) => (reads++, read(page)), backoff },
-  };
-  return { deps, requested: () => requested.map((r) => r.source).sort(), reads: () => reads };
+  });
+  return { deps, requested, reads: () => reads };
 }
 
 beforeAll(async () => {

@@ -14,14 +14,14 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { respondJson } from '@freshet/bus';
-import { RPC, demandBucketName, demandKey, listSourcesRequestSchema, rpcSubject, type DemandValue, type RevalidateRequest } from '@freshet/contracts';
+import { RPC, demandBucketName, demandKey, listSourcesRequestSchema, rpcSubject, type DemandValue } from '@freshet/contracts';
 import { createEventStoreDb } from '@freshet/event-store';
 import { createSchema, deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
 import type { SchedulerDatabase } from '../db/scheduler-tables';
 import { migrateScheduler } from '../db/migrate-scheduler';
 import { listJobs } from '../jobs/job-repository';
-import { revalidate } from '../jobs/revalidate';
-import { runBackgroundScan, runDemandScan, type ScanDeps } from './background-scan';
+import { runBackgroundScan, runDemandScan } from './background-scan';
+import { recordingScanDeps } from './testing/recording-scan-deps';
 import { createWatchedSourcesReader } from './watched-sources';
 
 const names = testNames('demandscan');
@@ -54,21 +54,7 @@ async function gatewayWatches(tenant: string, source: string, instanceId: string
 }
 
 function scanDeps(readWatched = createWatchedSourcesReader({ nc, prefix: names.subjectPrefix, timeoutMs: 2_000, logger }).read) {
-  const requested: RevalidateRequest[] = [];
-  const deps: ScanDeps = {
-    nc,
-    prefix: names.subjectPrefix,
-    rpcTimeoutMs: 2_000,
-    now: () => now,
-    logger,
-    stillLeader: () => true,
-    readWatched,
-    revalidate: (request) => {
-      requested.push(request);
-      return revalidate(db, request);
-    },
-  };
-  return { deps, requested: () => requested.map((r) => r.source).sort() };
+  return recordingScanDeps({ nc, db, prefix: names.subjectPrefix, now, logger, readWatched });
 }
 
 beforeAll(async () => {

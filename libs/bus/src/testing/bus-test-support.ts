@@ -1,12 +1,19 @@
 // Helpers shared by this lib's integration tests only (never exported from the entry):
-// a pino logger that records entries, a metric reader, and valid sample contracts.
+// a pino logger that records entries, a metric reader, valid sample contracts, and a
+// connection to the test NATS with a spec file's streams provisioned.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import type { FreshetEvent, SyncCommand } from '@freshet/contracts';
-import type { TestNames } from '@freshet/testkit';
+import { deleteStreams, TEST_NATS_URL, type TestNames } from '@freshet/testkit';
+import { busTopology } from '../bus-topology';
+import { closeBus, connectBus } from '../connect-bus';
+import { ensureStreams } from '../ensure-streams';
 import { topologyFromConfig } from '../topology-from-config';
 
 export interface LogEntry {
@@ -95,4 +102,36 @@ export function configuredTopology(n: TestNames, replicas: number) {
     FRESHET_EVENTS_MAX_AGE_HOURS: 1,
     FRESHET_STREAM_REPLICAS: replicas,
   });
+}
+
+export interface TestBus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+}
+
+/**
+ * Call at the top of a spec file: connects to the test NATS and provisions the events and
+ * commands streams of these names before its tests; deletes them and disconnects after.
+ */
+export function testBusWithStreams(n: TestNames, connectionName: string, logger: Logger): TestBus {
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  beforeAll(async () => {
+    nc = await connectBus({ servers: TEST_NATS_URL, name: connectionName, logger });
+    js = jetstream(nc);
+    const topology = busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs: 3_600_000 });
+    await ensureStreams(nc, topology, logger);
+  });
+  afterAll(async () => {
+    await deleteStreams([n.eventsStream, n.commandsStream]);
+    await closeBus(nc);
+  });
+  return {
+    get nc() {
+      return nc;
+    },
+    get js() {
+      return js;
+    },
+  };
 }

@@ -4,24 +4,17 @@ import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { sqlPollConnectorSchema, type SqlDialect, type SqlPollConnectorInput } from '@freshet/contracts';
 import { TEST_DATABASE_URL } from '@freshet/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorError } from '../connector-errors';
+import { describe, expect, it } from 'vitest';
 import type { FetchedRecord } from '../record-diff';
 import { mysqlDriver } from './mysql-driver';
 import { postgresDriver } from './postgres-driver';
 import { SqlQueryRefusedError } from './sql-errors';
-import { createSqlPollConnector, type SqlPollConnectorOptions, type SqlPollSource } from './sql-poll-connector';
-import {
-  createMysqlMachines,
-  createPostgresMachines,
-  MACHINE_COLUMNS,
-  MACHINE_COUNT,
-  TEST_MYSQL_URL,
-  type MysqlMachines,
-  type PostgresMachines,
-} from './testing/machines-fixture';
+import { createSqlPollConnector, type SqlPollConnectorOptions } from './sql-poll-connector';
+import { envUrlConfig, SQL_URL_ENV } from './testing/env-url-config';
+import { failureOf } from './testing/listing-failure';
+import { machineTablesPerFile } from './testing/machine-tables-per-file';
+import { MACHINE_COLUMNS, MACHINE_COUNT, TEST_MYSQL_URL } from './testing/machines-fixture';
 
-const ENV_NAME = 'FRESHET_TEST_SQL_URL';
 // The test Postgres trusts local connections, so this password is accepted and ignored:
 // it stands for a real secret that must never surface.
 const PASSWORD = 'S3cret-Pa55w0rd-7f3a';
@@ -32,27 +25,10 @@ const withPassword = (url: string, password = PASSWORD) => {
 };
 const URLS: Record<SqlDialect, string> = { postgres: withPassword(TEST_DATABASE_URL), mysql: TEST_MYSQL_URL };
 
-let postgres: PostgresMachines;
-let mysql: MysqlMachines;
-const tables = (): Record<SqlDialect, string> => ({ postgres: postgres.table, mysql: mysql.table });
-const opened: SqlPollSource[] = [];
-
-beforeAll(async () => {
-  [postgres, mysql] = await Promise.all([createPostgresMachines(), createMysqlMachines()]);
-});
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-  await Promise.all([postgres?.drop(), mysql?.drop()]);
-});
-
-function configFor(dialect: SqlDialect, query: string, extra: Partial<SqlPollConnectorInput> = {}) {
-  return sqlPollConnectorSchema.parse({ type: 'sql-poll', dialect, connection: { urlFromEnv: ENV_NAME }, query, primaryKey: 'id', ...extra });
-}
+const machines = machineTablesPerFile();
 
 function connector(dialect: SqlDialect, query: string, url = URLS[dialect], extra: Partial<SqlPollConnectorInput> = {}, options: SqlPollConnectorOptions = {}) {
-  const created = createSqlPollConnector(configFor(dialect, query, extra), { env: { [ENV_NAME]: url }, ...options });
-  opened.push(created);
-  return created;
+  return machines.closeAfterAll(createSqlPollConnector(envUrlConfig(dialect, query, extra), { env: { [SQL_URL_ENV]: url }, ...options }));
 }
 
 async function collect(iterable: AsyncIterable<FetchedRecord[]>): Promise<FetchedRecord[]> {
@@ -61,27 +37,16 @@ async function collect(iterable: AsyncIterable<FetchedRecord[]>): Promise<Fetche
   return records;
 }
 
-const failureOf = async (iterable: AsyncIterable<unknown>): Promise<ConnectorError> => {
-  try {
-    for await (const _ of iterable) {
-      // drain
-    }
-  } catch (error) {
-    return error as ConnectorError;
-  }
-  throw new Error('expected the listing to fail');
-};
-
 /** Everything a log line or an event could carry about an error. */
 const exposed = (error: unknown) => `${String(error)} ${JSON.stringify(error)} ${inspect(error, { depth: 10 })}`;
 
 /** key → hash of the whole table, to prove it did not change. */
 const snapshot = async (dialect: SqlDialect) =>
-  new Map((await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`).fetchRows())).map((r) => [r.key, r.hash]));
+  new Map((await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`).fetchRows())).map((r) => [r.key, r.hash]));
 
 describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
   it('refuses writes and extra statements before connecting, and the table is unchanged', async () => {
-    const table = tables()[dialect];
+    const table = machines.table(dialect);
     const before = await snapshot(dialect);
     const queries = [
       `UPDATE ${table} SET name = 'x'`,
@@ -106,12 +71,12 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
   });
 
   it('runs the query in a READ ONLY transaction (a writing function the guard cannot see fails)', async () => {
-    const table = tables()[dialect];
-    const fn = dialect === 'postgres' ? `"${postgres.schema}".touch_machine` : `${table}_touch`;
+    const table = machines.table(dialect);
+    const fn = dialect === 'postgres' ? `"${machines.postgres.schema}".touch_machine` : `${table}_touch`;
     if (dialect === 'postgres') {
-      await postgres.query(`create function ${fn}() returns int language sql as $$ update ${table} set name = 'touched' where id = 1 returning 1 $$`);
+      await machines.postgres.query(`create function ${fn}() returns int language sql as $$ update ${table} set name = 'touched' where id = 1 returning 1 $$`);
     } else {
-      await mysql.query(`create function ${fn}() returns int modifies sql data begin update ${table} set name = 'touched' where id = 1; return 1; end`);
+      await machines.mysql.query(`create function ${fn}() returns int modifies sql data begin update ${table} set name = 'touched' where id = 1; return 1; end`);
     }
     try {
       const error = await failureOf(connector(dialect, `select ${fn}() as id`).fetchRows());
@@ -120,13 +85,13 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
       const [row] = (await collect(connector(dialect, `select id, name from ${table} where id = 1`).fetchRows())).map((r) => r.record);
       expect(row).toEqual({ id: 1, name: 'Machine 1' });
     } finally {
-      if (dialect === 'postgres') await postgres.query(`drop function ${fn}()`);
-      else await mysql.query(`drop function ${fn}`);
+      if (dialect === 'postgres') await machines.postgres.query(`drop function ${fn}()`);
+      else await machines.mysql.query(`drop function ${fn}`);
     }
   });
 
   it('below the guard, the driver still refuses a second statement and the table is unchanged', async () => {
-    const table = tables()[dialect];
+    const table = machines.table(dialect);
     const driver = dialect === 'postgres' ? postgresDriver : mysqlDriver;
     const database = driver.open(URLS[dialect], { timeoutMs: 5_000 });
     // Built to escape the derived-table wrapper; checkReadOnlyQuery would refuse it.
@@ -147,7 +112,7 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
   });
 
   it('reports a syntax error with the database message, not retryable, without the URL', async () => {
-    const error = await failureOf(connector(dialect, `select id, name frm ${tables()[dialect]}`).fetchRows());
+    const error = await failureOf(connector(dialect, `select id, name frm ${machines.table(dialect)}`).fetchRows());
     expect(error).toMatchObject({ code: 'SQL_QUERY_FAILED', retryable: false });
     expect(error.message).toMatch(dialect === 'postgres' ? /^postgres query failed \(SQLSTATE 42601\): syntax error at or near/ : /^mysql query failed \(error 1064\): You have an error in your SQL syntax/);
     expect(exposed(error)).not.toContain(PASSWORD);
@@ -168,9 +133,9 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const url = new URL(withPassword(URLS[dialect]));
     url.port = String(port);
-    const error = await failureOf(connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`, url.toString()).fetchRows());
+    const error = await failureOf(connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`, url.toString()).fetchRows());
     expect(error).toMatchObject({ code: 'SQL_UNAVAILABLE', retryable: true });
-    expect(error.message).toMatch(new RegExp(`^${dialect} database unavailable \\(connection from environment variable ${ENV_NAME}\\): .*ECONNREFUSED`));
+    expect(error.message).toMatch(new RegExp(`^${dialect} database unavailable \\(connection from environment variable ${SQL_URL_ENV}\\): .*ECONNREFUSED`));
     expect(exposed(error)).not.toContain(PASSWORD);
     expect(exposed(error)).not.toContain(url.toString());
   });
@@ -179,7 +144,7 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
     // Postgres trusts local connections whatever the password, so use a role that does not exist.
     const url = new URL(withPassword(URLS[dialect], 'wr0ng-Passw0rd-x'));
     if (dialect === 'postgres') url.username = 'freshet_no_such_role';
-    const error = await failureOf(connector(dialect, `select id from ${tables()[dialect]}`, url.toString()).fetchRows());
+    const error = await failureOf(connector(dialect, `select id from ${machines.table(dialect)}`, url.toString()).fetchRows());
     expect(error).toMatchObject({ code: 'SQL_UNAVAILABLE', retryable: true });
     expect(error.message).toMatch(dialect === 'postgres' ? /role "freshet_no_such_role" does not exist/ : /Access denied for user 'root'/);
     expect(exposed(error)).not.toContain('wr0ng-Passw0rd-x');
@@ -189,13 +154,13 @@ describe.each(['postgres', 'mysql'] as const)('%s', (dialect) => {
 
 describe('the connection URL', () => {
   it('never appears in the config, the connector, the listing or an error', async () => {
-    const config = configFor('postgres', `select ${MACHINE_COLUMNS} from ${postgres.table}`);
-    const source = createSqlPollConnector(config, { env: { [ENV_NAME]: URLS.postgres } });
-    opened.push(source);
+    const config = envUrlConfig('postgres', `select ${MACHINE_COLUMNS} from ${machines.postgres.table}`);
+    const source = createSqlPollConnector(config, { env: { [SQL_URL_ENV]: URLS.postgres } });
+    machines.closeAfterAll(source);
     const records = await collect(source.fetchRows()); // connected with the password
     expect(records).toHaveLength(MACHINE_COUNT);
-    const failing = createSqlPollConnector(configFor('postgres', 'select nope from nowhere'), { env: { [ENV_NAME]: URLS.postgres } });
-    opened.push(failing);
+    const failing = createSqlPollConnector(envUrlConfig('postgres', 'select nope from nowhere'), { env: { [SQL_URL_ENV]: URLS.postgres } });
+    machines.closeAfterAll(failing);
     const error = await failureOf(failing.fetchRows());
     for (const text of [JSON.stringify(config), JSON.stringify(source), inspect(source, { depth: 10 }), JSON.stringify(records), exposed(error)]) {
       expect(text).not.toContain(PASSWORD);
@@ -209,23 +174,23 @@ describe('the connection URL', () => {
       type: 'sql-poll',
       dialect: 'mysql',
       connection: { secretRef: 'factory/mysql' },
-      query: `select ${MACHINE_COLUMNS} from ${mysql.table}`,
+      query: `select ${MACHINE_COLUMNS} from ${machines.mysql.table}`,
       primaryKey: ['plant', 'line_no'],
     });
     const source = createSqlPollConnector(config, { resolveSecret: async (ref) => (refs.push(ref), TEST_MYSQL_URL) });
-    opened.push(source);
+    machines.closeAfterAll(source);
     expect(await collect(source.fetchRows())).toHaveLength(MACHINE_COUNT);
     expect(refs).toEqual(['factory/mysql']);
   });
 
   it('is looked up again after a failure, so a fixed variable is picked up', async () => {
     const env: Record<string, string | undefined> = {};
-    const source = createSqlPollConnector(configFor('postgres', `select id from ${postgres.table}`), { env });
-    opened.push(source);
+    const source = createSqlPollConnector(envUrlConfig('postgres', `select id from ${machines.postgres.table}`), { env });
+    machines.closeAfterAll(source);
     const missing = await failureOf(source.fetchRows());
     expect(missing).toMatchObject({ code: 'MISSING_SECRET', retryable: false });
-    expect(missing.message).toBe(`credential from environment variable ${ENV_NAME} is not available`);
-    env[ENV_NAME] = URLS.postgres;
+    expect(missing.message).toBe(`credential from environment variable ${SQL_URL_ENV} is not available`);
+    env[SQL_URL_ENV] = URLS.postgres;
     expect(await collect(source.fetchRows())).toHaveLength(MACHINE_COUNT);
   });
 });

@@ -1,41 +1,20 @@
 // Listings from the real test Postgres and MariaDB: batching, normalization across
 // dialects, keys, guards and stopping early.
-import { sqlPollConnectorSchema, type SqlDialect, type SqlPollConnectorInput } from '@freshet/contracts';
+import type { SqlDialect, SqlPollConnectorInput } from '@freshet/contracts';
 import { TEST_DATABASE_URL, waitFor } from '@freshet/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorError } from '../connector-errors';
+import { describe, expect, it } from 'vitest';
 import type { FetchedRecord } from '../record-diff';
 import { createSqlPollConnector, SQL_POLL_BATCH_SIZE, type SqlPollSource } from './sql-poll-connector';
-import {
-  createMysqlMachines,
-  createPostgresMachines,
-  MACHINE_COLUMNS,
-  MACHINE_COUNT,
-  TEST_MYSQL_URL,
-  type MysqlMachines,
-  type PostgresMachines,
-} from './testing/machines-fixture';
+import { envUrlConfig, SQL_URL_ENV } from './testing/env-url-config';
+import { failureOf } from './testing/listing-failure';
+import { machineTablesPerFile } from './testing/machine-tables-per-file';
+import { MACHINE_COLUMNS, MACHINE_COUNT, TEST_MYSQL_URL } from './testing/machines-fixture';
 
-const ENV_NAME = 'FRESHET_TEST_SQL_URL';
 const URLS: Record<SqlDialect, string> = { postgres: TEST_DATABASE_URL, mysql: TEST_MYSQL_URL };
-let postgres: PostgresMachines;
-let mysql: MysqlMachines;
-const tables = (): Record<SqlDialect, string> => ({ postgres: postgres.table, mysql: mysql.table });
-const opened: SqlPollSource[] = [];
-
-beforeAll(async () => {
-  [postgres, mysql] = await Promise.all([createPostgresMachines(), createMysqlMachines()]);
-});
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-  await Promise.all([postgres?.drop(), mysql?.drop()]);
-});
+const machines = machineTablesPerFile();
 
 function connector(dialect: SqlDialect, query: string, extra: Partial<SqlPollConnectorInput> = {}): SqlPollSource {
-  const config = sqlPollConnectorSchema.parse({ type: 'sql-poll', dialect, connection: { urlFromEnv: ENV_NAME }, query, primaryKey: 'id', ...extra });
-  const created = createSqlPollConnector(config, { env: { [ENV_NAME]: URLS[dialect] } });
-  opened.push(created);
-  return created;
+  return machines.closeAfterAll(createSqlPollConnector(envUrlConfig(dialect, query, extra), { env: { [SQL_URL_ENV]: URLS[dialect] } }));
 }
 
 async function collect(iterable: AsyncIterable<FetchedRecord[]>): Promise<FetchedRecord[][]> {
@@ -45,22 +24,11 @@ async function collect(iterable: AsyncIterable<FetchedRecord[]>): Promise<Fetche
 }
 
 const listing = async (dialect: SqlDialect, extra: Partial<SqlPollConnectorInput> = {}) =>
-  (await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`, extra).fetchRows())).flat();
-
-const failureOf = async (iterable: AsyncIterable<unknown>): Promise<ConnectorError> => {
-  try {
-    for await (const _ of iterable) {
-      // drain
-    }
-  } catch (error) {
-    return error as ConnectorError;
-  }
-  throw new Error('expected the listing to fail');
-};
+  (await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`, extra).fetchRows())).flat();
 
 describe.each(['postgres', 'mysql'] as const)('%s listing', (dialect) => {
   it('streams every row in batches of at most 1000, each keyed and hashed', async () => {
-    const batches = await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`).fetchRows());
+    const batches = await collect(connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`).fetchRows());
     expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
     expect(batches.every((b) => b.length <= SQL_POLL_BATCH_SIZE)).toBe(true);
     const records = batches.flat();
@@ -90,28 +58,28 @@ describe.each(['postgres', 'mysql'] as const)('%s listing', (dialect) => {
   });
 
   it('fails the listing past maxRows', async () => {
-    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`, { maxRows: 2_000 });
+    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`, { maxRows: 2_000 });
     const error = await failureOf(source.fetchRows());
     expect(error).toMatchObject({ code: 'SQL_ROW_LIMIT_EXCEEDED', retryable: false, message: 'the query returned more than maxRows 2000 rows' });
   });
 
   it('fails clearly when a key column is missing or null', async () => {
-    const missing = await failureOf(connector(dialect, `select name, plant from ${tables()[dialect]}`).fetchRows());
+    const missing = await failureOf(connector(dialect, `select name, plant from ${machines.table(dialect)}`).fetchRows());
     expect(missing).toMatchObject({ code: 'INVALID_SQL_ROW', retryable: false, row: 0, column: 'id' });
     expect(missing.message).toBe('row 0 of the listing has no primary key column "id" (columns: "name", "plant"); select it in the query');
-    const nulls = await failureOf(connector(dialect, `select name, case when id = 1 then null else id end as id from ${tables()[dialect]}`).fetchRows());
+    const nulls = await failureOf(connector(dialect, `select name, case when id = 1 then null else id end as id from ${machines.table(dialect)}`).fetchRows());
     expect(nulls).toMatchObject({ code: 'INVALID_SQL_ROW', column: 'id' });
     expect(nulls.message).toMatch(/null primary key column "id"/);
   });
 
   it('fails clearly on duplicate keys', async () => {
-    const error = await failureOf(connector(dialect, `select plant, id from ${tables()[dialect]}`, { primaryKey: 'plant' }).fetchRows());
+    const error = await failureOf(connector(dialect, `select plant, id from ${machines.table(dialect)}`, { primaryKey: 'plant' }).fetchRows());
     expect(error).toMatchObject({ code: 'DUPLICATE_KEY', retryable: false });
     expect(error.message).toMatch(/^rows \d+ and \d+ of the listing have the same key "(north|south|east)"; the primaryKey columns must be unique$/);
   });
 
   it('stops streaming on abort, then lists again in full', async () => {
-    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`);
+    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`);
     const controller = new AbortController();
     const seen: number[] = [];
     const error = await (async () => {
@@ -140,16 +108,16 @@ describe.each(['postgres', 'mysql'] as const)('%s listing', (dialect) => {
     expect(Date.now() - started).toBeLessThan(5_000);
     const stillRunning = async () =>
       dialect === 'postgres'
-        ? (await postgres.query(`select count(*)::int as n from pg_stat_activity where query like $1 and pid <> pg_backend_pid()`, [`%${marker}%`]))
+        ? (await machines.postgres.query(`select count(*)::int as n from pg_stat_activity where query like $1 and pid <> pg_backend_pid()`, [`%${marker}%`]))
             .rows[0].n
-        : ((await mysql.query(`select count(*) as n from information_schema.processlist where info like ? and id <> connection_id()`, [
+        : ((await machines.mysql.query(`select count(*) as n from information_schema.processlist where info like ? and id <> connection_id()`, [
             `%${marker}%`,
           ])) as Array<{ n: number }>)[0]?.n;
     await waitFor(async () => Number(await stillRunning()) === 0, { timeoutMs: 5_000, message: 'the slow statement to stop' });
   });
 
   it('releases the connection when the consumer stops early', async () => {
-    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${tables()[dialect]}`);
+    const source = connector(dialect, `select ${MACHINE_COLUMNS} from ${machines.table(dialect)}`);
     for (let round = 0; round < 3; round += 1) {
       for await (const batch of source.fetchRows()) {
         expect(batch).toHaveLength(1000);
