@@ -14,8 +14,9 @@ import {
 } from '../core/overview-model';
 import { parseStreamPosition } from '../core/position';
 import type { PositionedEvent } from '../core/source-model';
-import { FreshetClientError, plainError, toClientError } from '../io/client-error';
+import { FreshetClientError } from '../io/client-error';
 import type { OverviewState, OverviewStore } from '../types';
+import { SnapshotLoads } from './snapshot-load';
 import { followingLifetime, type SubscriptionLifetime } from './subscription-lifetime';
 import type { ParticipantDemand, StreamParticipant } from './participant';
 import type { StoreContext } from './source-store';
@@ -27,11 +28,12 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
   private model: OverviewModel = { view: INITIAL_OVERVIEW_STATE };
   private readonly lifetime: SubscriptionLifetime;
   private jobTimer: ReturnType<typeof setTimeout> | undefined;
-  private load: AbortController | undefined;
+  private readonly loads: SnapshotLoads;
 
   constructor(private readonly context: StoreContext) {
+    this.loads = new SnapshotLoads(context.hub, this);
     this.lifetime = followingLifetime(context.hub, this, context.releaseGraceMs, () => {
-      if (this.load === undefined) void this.reload();
+      if (!this.loads.running) void this.reload();
     });
   }
 
@@ -45,7 +47,7 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
 
   demand(): ParticipantDemand {
     if (!this.lifetime.active) return { kind: 'none' };
-    if (this.load !== undefined) return { kind: 'loading' };
+    if (this.loads.running) return { kind: 'loading' };
     const { applied } = this.model;
     return this.model.view.status === 'ready' && applied !== undefined ? { kind: 'ready', position: applied } : { kind: 'none' };
   }
@@ -60,7 +62,7 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
     if (result.jobsChanged && !result.needsReload && this.jobTimer === undefined) {
       this.jobTimer = setTimeout(() => {
         this.jobTimer = undefined;
-        if (this.lifetime.active && this.load === undefined) void this.fetchOverview(true);
+        if (this.lifetime.active && !this.loads.running) void this.fetchOverview(true);
       }, JOB_RELOAD_MS);
     }
     return { duplicates: result.duplicates, reload: result.needsReload };
@@ -77,38 +79,21 @@ export class OverviewStoreImpl implements OverviewStore, StreamParticipant {
   dispose(): void {
     this.lifetime.dispose();
     if (this.jobTimer !== undefined) clearTimeout(this.jobTimer);
-    this.load?.abort();
-    this.load = undefined;
+    this.loads.abort();
   }
 
   private fetchOverview(quiet: boolean): Promise<void> {
-    const { http, tenant, hub } = this.context;
-    this.load?.abort();
-    const load = new AbortController();
-    this.load = load;
-    hub.leave(this);
-    this.set(startOverviewLoading(this.model, quiet));
-    return http
-      .get(`/v1/tenants/${encodeURIComponent(tenant)}/overview`, { schema: tenantOverviewSchema, signal: load.signal })
-      .then(
-        (overview) => {
-          if (load.signal.aborted) return;
-          const position = parseStreamPosition(overview.position);
-          if (position === undefined) throw new FreshetClientError({ code: 'BAD_RESPONSE', message: `the overview's position ${overview.position} is not a stream position` });
-          this.set(applyOverview(this.model, overview, position));
-        },
-      )
-      .catch((error: unknown) => {
-        if (load.signal.aborted) return;
-        const clientError = toClientError(error);
-        this.set(failOverview(this.model, plainError(clientError)));
-        if (clientError.status === 401) hub.authRejected(plainError(clientError));
-      })
-      .finally(() => {
-        if (this.load !== load) return;
-        this.load = undefined;
-        hub.changed();
-      });
+    const { http, tenant } = this.context;
+    return this.loads.start({
+      begin: () => this.set(startOverviewLoading(this.model, quiet)),
+      fetch: (signal) => http.get(`/v1/tenants/${encodeURIComponent(tenant)}/overview`, { schema: tenantOverviewSchema, signal }),
+      loaded: (overview) => {
+        const position = parseStreamPosition(overview.position);
+        if (position === undefined) throw new FreshetClientError({ code: 'BAD_RESPONSE', message: `the overview's position ${overview.position} is not a stream position` });
+        this.set(applyOverview(this.model, overview, position));
+      },
+      failed: (error) => this.set(failOverview(this.model, error)),
+    });
   }
 
   private set(model: OverviewModel): void {

@@ -18,10 +18,11 @@ import {
   type SourceModel,
 } from '../core/source-model';
 import { revalidationUnderWay } from '../core/freshness';
-import { plainError, toClientError } from '../io/client-error';
+import { toClientError } from '../io/client-error';
 import type { HttpClient } from '../io/http';
 import { loadSnapshot, sourcePath } from '../io/snapshot-loader';
 import type { RefreshResult, SourceState, SourceStore } from '../types';
+import { SnapshotLoads } from './snapshot-load';
 import { followingLifetime, type SubscriptionLifetime } from './subscription-lifetime';
 import type { HubHandle, ParticipantDemand, StreamParticipant } from './participant';
 
@@ -38,16 +39,17 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
   readonly channel: string;
   private model: SourceModel = initialSourceModel();
   private readonly lifetime: SubscriptionLifetime;
-  private load: AbortController | undefined;
+  private readonly loads: SnapshotLoads;
 
   constructor(
     readonly sourceId: string,
     private readonly context: StoreContext & { maxRecords: number },
   ) {
     this.channel = `source:${sourceId}`;
+    this.loads = new SnapshotLoads(context.hub, this);
     // First subscriber, or back after a release: the events in between were not followed.
     this.lifetime = followingLifetime(context.hub, this, context.releaseGraceMs, () => {
-      if (this.load === undefined) void this.reload();
+      if (!this.loads.running) void this.reload();
     });
   }
 
@@ -59,36 +61,21 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
   };
 
   readonly reload = (): Promise<void> => {
-    const { http, tenant, hub, maxRecords } = this.context;
-    this.load?.abort();
-    const load = new AbortController();
-    this.load = load;
-    hub.leave(this);
-    this.set(startLoading(this.model));
-    return loadSnapshot(http, tenant, this.sourceId, { maxRecords, signal: load.signal })
-      .then(
-        (snapshot) => {
-          if (load.signal.aborted) return;
-          this.set(applySnapshot(this.model, snapshot));
-          if (revalidationUnderWay(snapshot.meta)) {
-            const notice = setTimeout(() => {
-              if (!load.signal.aborted) this.set(showRevalidation(this.model));
-            }, this.context.staleNoticeMs);
-            load.signal.addEventListener('abort', () => clearTimeout(notice), { once: true });
-          }
-        },
-        (error: unknown) => {
-          if (load.signal.aborted) return;
-          const clientError = toClientError(error);
-          this.set(failLoading(this.model, plainError(clientError)));
-          if (clientError.status === 401) hub.authRejected(plainError(clientError));
-        },
-      )
-      .finally(() => {
-        if (this.load !== load) return;
-        this.load = undefined;
-        hub.changed();
-      });
+    const { http, tenant, maxRecords, staleNoticeMs } = this.context;
+    return this.loads.start({
+      begin: () => this.set(startLoading(this.model)),
+      fetch: (signal) => loadSnapshot(http, tenant, this.sourceId, { maxRecords, signal }),
+      loaded: (snapshot, signal) => {
+        this.set(applySnapshot(this.model, snapshot));
+        if (revalidationUnderWay(snapshot.meta)) {
+          const notice = setTimeout(() => {
+            if (!signal.aborted) this.set(showRevalidation(this.model));
+          }, staleNoticeMs);
+          signal.addEventListener('abort', () => clearTimeout(notice), { once: true });
+        }
+      },
+      failed: (error) => this.set(failLoading(this.model, error)),
+    });
   };
 
   readonly refresh = async (): Promise<RefreshResult> => {
@@ -106,7 +93,7 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
 
   demand(): ParticipantDemand {
     if (!this.lifetime.active) return { kind: 'none' };
-    if (this.load !== undefined) return { kind: 'loading' };
+    if (this.loads.running) return { kind: 'loading' };
     const { applied } = this.model;
     return this.model.view.status === 'ready' && applied !== undefined ? { kind: 'ready', position: applied } : { kind: 'none' };
   }
@@ -135,8 +122,7 @@ export class SourceStoreImpl implements SourceStore, StreamParticipant {
   /** Stops timers and loads (client.close()). */
   dispose(): void {
     this.lifetime.dispose();
-    this.load?.abort();
-    this.load = undefined;
+    this.loads.abort();
   }
 
   private set(model: SourceModel): void {
