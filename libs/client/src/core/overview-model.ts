@@ -4,7 +4,7 @@
 // say "reread the overview" (the store does, throttled).
 import type { FreshetEvent, OverviewSource, StreamPosition } from '@freshet/contracts';
 import type { ClientError, GatewayOverview, OverviewState } from '../types';
-import type { PositionedEvent } from './source-model';
+import { sequenceEvents, type PositionedEvent } from './event-sequence';
 
 export interface OverviewModel {
   readonly view: OverviewState;
@@ -45,26 +45,14 @@ export function isAdminEvent(event: FreshetEvent): boolean {
 }
 
 export function applyAdminEvents(model: OverviewModel, events: ReadonlyArray<PositionedEvent>, now: number): AdminEventsResult {
-  let applied = model.applied;
   const overview = model.view.overview;
-  if (applied === undefined || overview === undefined) return { model, duplicates: 0, needsReload: false, jobsChanged: false };
-  let duplicates = 0;
-  let needsReload = false;
+  if (model.applied === undefined || overview === undefined) return { model, duplicates: 0, needsReload: false, jobsChanged: false };
+  const { fresh, applied, duplicates, needsReload } = sequenceEvents(model.applied, events, isAdminEvent);
   let jobsChanged = false;
   let sources = overview.sources;
   let metrics = model.view.metrics;
 
-  for (const { position, event } of events) {
-    if (!isAdminEvent(event)) continue;
-    if (position.epoch !== applied.epoch) {
-      needsReload = true;
-      break;
-    }
-    if (position.seq <= applied.seq) {
-      duplicates += 1;
-      continue;
-    }
-    applied = position;
+  for (const { event } of fresh) {
     if (event.type.startsWith('job.')) jobsChanged = true;
     else if (event.type === 'metrics.updated') metrics = event.data;
     else if (sources !== null) sources = updateSources(sources, event, now);

@@ -1,16 +1,14 @@
 // The state of one source store and the pure transitions on it: a snapshot applied, events
 // applied in stream order (content.* → records, source.status and job ends → freshness),
 // a refresh asked for. The store (stores/source-store.ts) does the I/O around it.
-import type { FreshetEvent, StreamPosition } from '@freshet/contracts';
+import type { StreamPosition } from '@freshet/contracts';
 import type { ClientError, Freshness, SnapshotMeta, SourceRecord, SourceState } from '../types';
+import { sequenceEvents, type PositionedEvent } from './event-sequence';
 import { freshnessOfSnapshot, sourceErrorOf } from './freshness';
 import { formatStreamPosition } from './position';
 import { mergeRecordChanges, sortRecords } from './records';
 
-export interface PositionedEvent {
-  position: StreamPosition;
-  event: FreshetEvent;
-}
+export type { PositionedEvent } from './event-sequence';
 
 export interface LoadedSnapshot {
   records: ReadonlyArray<SourceRecord>;
@@ -80,26 +78,14 @@ export interface EventsResult {
 
 /** Applies the events of `sourceId` in order; one new view for the whole batch. */
 export function applyEvents(model: SourceModel, sourceId: string, events: ReadonlyArray<PositionedEvent>, now: number): EventsResult {
-  let applied = model.applied;
-  if (applied === undefined) return { model, duplicates: 0, needsReload: false };
-  let duplicates = 0;
-  let needsReload = false;
+  if (model.applied === undefined) return { model, duplicates: 0, needsReload: false };
+  const { fresh, applied, duplicates, needsReload } = sequenceEvents(model.applied, events, (event) => event.source === sourceId);
   const changes = new Map<string, Record<string, unknown> | null>();
   let view: SourceState = model.view;
   const awaited = new Set(model.awaitedJobs);
   const outcomes = new Map(model.recentOutcomes);
 
-  for (const { position, event } of events) {
-    if (event.source !== sourceId) continue;
-    if (position.epoch !== applied.epoch) {
-      needsReload = true;
-      break;
-    }
-    if (position.seq <= applied.seq) {
-      duplicates += 1;
-      continue;
-    }
-    applied = position;
+  for (const { event } of fresh) {
     switch (event.type) {
       case 'content.created':
       case 'content.updated':
