@@ -1,4 +1,4 @@
-export { createLogger, loggerOptions, REDACTED_PATHS, type Logger } from './logger';
+export { createLogger, loggerOptions, REDACTED_PATHS, type Logger, type LogWriter } from './logger';
 export { createServiceMetrics, type ServiceMetrics, type ServiceMetricsOptions } from './metrics';
 export { boundedLabel, boundedSourceLabels, OTHER_LABEL_VALUE, type BoundedLabel, type BoundedLabelOptions, type SourceLabelValues } from './metrics/bounded-label';
 export { prometheusName } from './metrics/prometheus-name';

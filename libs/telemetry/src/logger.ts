@@ -34,3 +34,6 @@ export function createLogger(service: string, level = 'info'): Logger {
 }
 
 export type { Logger } from 'pino';
+
+/** What code that only writes log lines needs: a pino logger, or a Fastify request's (`request.log`). */
+export type LogWriter = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;

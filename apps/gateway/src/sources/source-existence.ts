@@ -4,7 +4,9 @@
 // is a NATS request to ingest, a reply to parse, and garbage the gateway keeps until its
 // next full GC. Concurrent checks of one source share one lookup (single flight); a
 // source found is remembered for `ttlMs`, a refusal or a failure never is (the next
-// stream asks again), so a new source is seen at once and a deleted one within `ttlMs`.
+// stream asks again), so a new source is seen at once and a deleted one within `ttlMs`
+// (plus the time of a lookup that was already under way when it was deleted). The shared
+// lookup runs in the first asker's trace: the other streams' traces show no lookup span.
 export type SourceCheck = (tenant: string, source: string) => Promise<void>;
 
 export interface SourceExistenceOptions {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { freshetEventSchema, type FreshetEvent } from '@freshet/contracts';
-import type { Logger } from '@freshet/telemetry';
+import type { LogWriter } from '@freshet/telemetry';
 
 /** A safety net only: replays delete their consumer; this reaps one left by a crashed gateway. */
 const CONSUMER_INACTIVE_THRESHOLD_MS = 60_000;
@@ -64,7 +64,7 @@ export interface ReplayRangeOptions {
   toSeq: number;
   /** Aborting ends the read (the client left, or it no longer needs the replay). */
   signal: AbortSignal;
-  logger: Logger;
+  logger: LogWriter;
   /** Awaited before the next message: this is where a slow socket slows the replay down. */
   onEvent(event: FreshetEvent, seq: number): Promise<void> | void;
   /** Longest wait for the next message (default 15 s). */

@@ -14,7 +14,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { readStreamBounds } from '@freshet/bus';
 import type { StreamPosition } from '@freshet/contracts';
-import { HttpProblem, type Logger } from '@freshet/telemetry';
+import { HttpProblem, type LogWriter } from '@freshet/telemetry';
 import { decideResume, replayFilter, replayTooOld, type ResumeDecision } from './decide-resume';
 import { eventFrame } from './event-frame';
 import type { FanoutHub } from './fanout-hub';
@@ -43,7 +43,7 @@ export interface DeliveryContext {
   eventsStream: string;
   hub: FanoutHub;
   maxAgeMs: number;
-  logger: Logger;
+  logger: LogWriter;
   now?: () => number;
 }
 

@@ -8,7 +8,7 @@ import { createServiceMetrics } from '@freshet/telemetry';
 import { openSse, waitFor, type SseConnection as TestClient } from '@freshet/testkit';
 import type { Channel } from '../channels/channel';
 import { eventFrame, type EventFrame } from './event-frame';
-import { startExpirySchedule } from './expiry-schedule';
+import { startExpirySchedule, type ExpirySchedule } from './expiry-schedule';
 import { startHeartbeatWheel } from './heartbeat-wheel';
 import { SseConnection, type SseConnectionOptions } from './sse-connection';
 import { streamMetrics } from './stream-metrics';
@@ -29,6 +29,7 @@ beforeAll(async () => {
     const connection = new SseConnection({
       res,
       tenant: 'acme',
+      subject: 'user-1',
       channels,
       retryMs: 1_234,
       heartbeats,
@@ -154,5 +155,33 @@ describe('SseConnection', () => {
     expect(connection.isOpen).toBe(false);
     connection.onClose(() => (closed += 1));
     expect(closed).toBe(2);
+  });
+
+  it('leaves the expiry schedule when the client leaves first, with the ticket it was given', async () => {
+    const calls: string[] = [];
+    const recording: ExpirySchedule = {
+      add: (_target, expiresAt) => (calls.push(`add ${expiresAt}`), 42),
+      remove: (_target, ticket) => void calls.push(`remove ${ticket}`),
+      tick: () => undefined,
+      stop: () => undefined,
+    };
+    const expiresAt = Date.now() + 3_600_000;
+    const { client, connection } = await connect({ expiries: recording, expiresAt });
+    expect(calls).toEqual([`add ${expiresAt}`]);
+    client.close();
+    await waitFor(() => !connection.isOpen);
+    connection.close();
+    // Once, or a closed stream would stay in the schedule (and in memory) until its token's exp.
+    expect(calls).toEqual([`add ${expiresAt}`, 'remove 42']);
+  });
+
+  it('ends with auth-expired when the schedule expires it, after what was queued', async () => {
+    const { client, connection } = await connect({ expiresAt: Date.now() + 3_600_000, coalesceMs: 60_000 });
+    connection.deliver(frame(1));
+    connection.expire();
+    const expired = await client.waitFor((e) => e.event === 'auth-expired');
+    expect(JSON.parse(expired.data)).toMatchObject({ reason: 'credential_expired' });
+    expect(ids(client)).toEqual([1]);
+    expect(connection.isOpen).toBe(false);
   });
 });

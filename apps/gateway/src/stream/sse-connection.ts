@@ -9,11 +9,11 @@
 // slot, the demand signal) run once, at the first of ending or closing.
 import type { ServerResponse } from 'node:http';
 import { formatStreamPosition, type FreshetEvent, type StreamPosition } from '@freshet/contracts';
-import type { Logger } from '@freshet/telemetry';
+import type { LogWriter } from '@freshet/telemetry';
 import { channelCarries, channelKey, type Channel } from '../channels/channel';
 import { coalesceFrames } from './coalesce';
 import type { EventFrame } from './event-frame';
-import type { ExpirySchedule, ExpiryTarget } from './expiry-schedule';
+import type { ExpirySchedule, ExpiryTarget, ExpiryTicket } from './expiry-schedule';
 import type { FanoutSubscriber } from './fanout-hub';
 import type { HeartbeatTarget, HeartbeatWheel } from './heartbeat-wheel';
 import { CONTROL_EVENTS, HEARTBEAT_FRAME, formatFrame, retryFrame, type ResetReason } from './sse-frame';
@@ -22,6 +22,8 @@ import type { StreamMetrics } from './stream-metrics';
 export interface SseConnectionOptions {
   res: ServerResponse;
   tenant: string;
+  /** Who opened it (the credential's subject): named in this stream's log lines. */
+  subject: string;
   channels: readonly Channel[];
   retryMs: number;
   /** The process's heartbeat timer (one for all streams). */
@@ -42,8 +44,8 @@ export interface SseConnectionOptions {
   /** The hub's position now (its epoch names the frames a connection drops when it gives up a replay). */
   livePosition: () => StreamPosition;
   metrics: StreamMetrics;
-  /** The request's logger (it carries the request id); lines of this stream add the tenant. */
-  logger: Logger;
+  /** The request's logger (it carries the request id); lines of this stream add the tenant and subject. */
+  logger: LogWriter;
   /** After a final event, how long before the socket is destroyed if the client does not take it. */
   closeGraceMs?: number;
 }
@@ -80,7 +82,9 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
   private pending: EventFrame[] = [];
   private pendingBytes = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly log: Logger;
+  /** Where the expiry schedule holds this stream (to leave it when the stream closes first). */
+  private expiryTicket: ExpiryTicket | undefined;
+  private readonly log: LogWriter;
 
   constructor(private readonly options: SseConnectionOptions) {
     this.res = options.res;
@@ -131,7 +135,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
     res.writeHead(200, { ...extraHeaders, ...SSE_HEADERS });
     res.write(retryFrame(this.options.retryMs));
     this.options.heartbeats.add(this);
-    if (this.options.expiresAt !== undefined) this.options.expiries.add(this, this.options.expiresAt);
+    if (this.options.expiresAt !== undefined) this.expiryTicket = this.options.expiries.add(this, this.options.expiresAt);
     this.options.metrics.noteTenant(this.tenant);
     this.options.metrics.openStreams.add(1, { tenant: this.tenantLabel });
     this.onClose(() => this.options.metrics.openStreams.add(-1, { tenant: this.tenantLabel }));
@@ -303,7 +307,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
     this.heldBytes += frame.bytes.length;
     if (this.heldBytes <= this.options.replayBufferMaxBytes) return;
     // Live traffic outran the replay: give up exactly-once for this client, tell it so.
-    this.log.info({ tenant: this.tenant, heldBytes: this.heldBytes }, 'replay abandoned: too many live events held meanwhile');
+    this.log.info({ tenant: this.tenant, subject: this.options.subject, heldBytes: this.heldBytes }, 'replay abandoned: too many live events held meanwhile');
     // Everything up to this frame is dropped, so the stream goes on right after it.
     this.dropHeld();
     this.state = 'live';
@@ -324,7 +328,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
     if (!this.isOpen) return false;
     if (this.res.writableLength > this.options.maxBufferedBytes) {
       this.options.metrics.slowClientDrops.add(1, { tenant: this.tenantLabel });
-      this.log.info({ tenant: this.tenant, unsentBytes: this.res.writableLength }, 'slow SSE client dropped');
+      this.log.info({ tenant: this.tenant, subject: this.options.subject, unsentBytes: this.res.writableLength }, 'slow SSE client dropped');
       this.end(CONTROL_EVENTS.disconnect, { reason: 'slow_client' }, { dropSocket: true });
       return false;
     }
@@ -366,7 +370,8 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
 
   private stopWork(): void {
     this.options.heartbeats.remove(this);
-    if (this.options.expiresAt !== undefined) this.options.expiries.remove(this, this.options.expiresAt);
+    if (this.expiryTicket !== undefined) this.options.expiries.remove(this, this.expiryTicket);
+    this.expiryTicket = undefined;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending = [];
@@ -379,7 +384,7 @@ export class SseConnection implements FanoutSubscriber, HeartbeatTarget, ExpiryT
       try {
         handler();
       } catch (error) {
-        this.log.error({ err: error, tenant: this.tenant }, 'SSE close handler failed');
+        this.log.error({ err: error, tenant: this.tenant, subject: this.options.subject }, 'SSE close handler failed');
       }
     }
   }

@@ -100,10 +100,11 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     reply.hijack();
     // The request's own logger (it has the request id): a child per stream would be kept for
     // the stream's whole life, ~0.5 KiB each at tens of thousands of streams.
-    const log = request.log as Logger;
+    const log = request.log;
     const connection = new SseConnection({
       res: reply.raw,
       tenant,
+      subject: principal.subject,
       channels,
       retryMs: config.GATEWAY_RETRY_HINT_MS,
       heartbeats,
@@ -124,7 +125,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
         connection.onClose(options.onWatch(channel.tenant, channel.source));
       } catch (error) {
         // The demand signal is an optimisation; a failure must not cost the client its stream.
-        log.warn({ err: error, tenant, source: channel.source }, 'demand signal failed');
+        log.warn({ err: error, tenant, subject: principal.subject, source: channel.source }, 'demand signal failed');
       }
     }
     connection.open(reply.getHeaders());
@@ -142,7 +143,7 @@ export async function streamRoutes(app: FastifyInstance, options: StreamRoutesOp
     } catch (error) {
       // Headers are gone; the only honest answer is to end. The client reconnects with
       // its last id and resumes exactly.
-      log.warn({ err: error, tenant }, 'SSE stream failed while starting; closing it');
+      log.warn({ err: error, tenant, subject: principal.subject }, 'SSE stream failed while starting; closing it');
       connection.abort();
     }
   }
