@@ -2,22 +2,17 @@
 // every publish and every processed message, with the event type or consumer as the only
 // target attribute (never the subject, which holds tenant and source), and the lag of a
 // durable consumer as the server reports it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { metrics } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { eventFilter, freshetEventSchema } from '@freshet/contracts';
-import { deleteStreams, testNames, TEST_NATS_URL, waitFor } from '@freshet/testkit';
-import { busTopology } from './bus-topology';
-import { closeBus, connectBus } from './connect-bus';
+import { testNames, waitFor } from '@freshet/testkit';
 import { consumeDurable } from './consume-durable';
 import { CONSUMER_ACK_PENDING_METRIC, CONSUMER_PENDING_METRIC, observeConsumerLag } from './consumer-lag';
 import { ensureDurableConsumer } from './ensure-durable-consumer';
-import { ensureStreams } from './ensure-streams';
 import { MESSAGING_METRICS } from './messaging-metrics';
 import { publishEvent } from './publish-event';
-import { recordingLogger, sampleContentCreated } from './testing/bus-test-support';
+import { recordingLogger, sampleContentCreated, testBusWithStreams } from './testing/bus-test-support';
 
 class Reader extends MetricReader {
   constructor() {
@@ -37,26 +32,14 @@ async function points(name: string): Promise<DataPoint<unknown>[]> {
 
 const n = testNames('busm');
 const { logger } = recordingLogger();
-let nc: NatsConnection;
-let js: JetStreamClient;
-
-beforeAll(async () => {
-  nc = await connectBus({ servers: TEST_NATS_URL, name: 'bus-metrics-test', logger });
-  js = jetstream(nc);
-  await ensureStreams(nc, busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs: 3_600_000 }), logger);
-});
-
-afterAll(async () => {
-  await deleteStreams([n.eventsStream, n.commandsStream]);
-  await closeBus(nc);
-});
+const bus = testBusWithStreams(n, 'bus-metrics-test', logger);
 
 describe('bus metrics', () => {
   it('count publishes and processed messages by event type and consumer, never by subject, and time them', async () => {
-    await ensureDurableConsumer(nc, { stream: n.eventsStream, durable: 'metered', filterSubject: eventFilter(n.subjectPrefix, { tenant: 'acme' }), ackWaitMs: 5_000, maxAckPending: 10, maxDeliver: 3 });
-    for (let i = 0; i < 3; i++) await publishEvent(js, n.subjectPrefix, sampleContentCreated({ source: `orders-${i}` }));
+    await ensureDurableConsumer(bus.nc, { stream: n.eventsStream, durable: 'metered', filterSubject: eventFilter(n.subjectPrefix, { tenant: 'acme' }), ackWaitMs: 5_000, maxAckPending: 10, maxDeliver: 3 });
+    for (let i = 0; i < 3; i++) await publishEvent(bus.js, n.subjectPrefix, sampleContentCreated({ source: `orders-${i}` }));
     let handled = 0;
-    const handle = await consumeDurable({ nc, stream: n.eventsStream, durable: 'metered', schema: freshetEventSchema, logger, handler: async () => (handled++, { ack: true }) });
+    const handle = await consumeDurable({ nc: bus.nc, stream: n.eventsStream, durable: 'metered', schema: freshetEventSchema, logger, handler: async () => (handled++, { ack: true }) });
     await waitFor(() => handled === 3, { message: 'three messages handled' });
     await handle.stop();
 
@@ -77,9 +60,9 @@ describe('bus metrics', () => {
   });
 
   it('reports a durable consumer pending and ack-pending messages as the server counts them', async () => {
-    await ensureDurableConsumer(nc, { stream: n.eventsStream, durable: 'lagging', filterSubject: eventFilter(n.subjectPrefix, { tenant: 'lagco' }), ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 3 });
-    const lag = observeConsumerLag({ nc, stream: n.eventsStream, durables: ['lagging', 'not-there'] });
-    for (let i = 0; i < 5; i++) await publishEvent(js, n.subjectPrefix, sampleContentCreated({ tenant: 'lagco' }));
+    await ensureDurableConsumer(bus.nc, { stream: n.eventsStream, durable: 'lagging', filterSubject: eventFilter(n.subjectPrefix, { tenant: 'lagco' }), ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 3 });
+    const lag = observeConsumerLag({ nc: bus.nc, stream: n.eventsStream, durables: ['lagging', 'not-there'] });
+    for (let i = 0; i < 5; i++) await publishEvent(bus.js, n.subjectPrefix, sampleContentCreated({ tenant: 'lagco' }));
     const value = async (name: string, consumer: string) => (await points(name)).find((p) => p.attributes['consumer'] === consumer)?.value;
     expect(await value(CONSUMER_PENDING_METRIC, 'lagging')).toBe(5);
     expect(await value(CONSUMER_ACK_PENDING_METRIC, 'lagging')).toBe(0);
@@ -90,7 +73,7 @@ describe('bus metrics', () => {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     const handle = await consumeDurable({
-      nc,
+      nc: bus.nc,
       stream: n.eventsStream,
       durable: 'lagging',
       schema: freshetEventSchema,

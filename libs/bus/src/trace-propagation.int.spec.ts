@@ -4,46 +4,38 @@ import { pino } from 'pino';
 import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
 import { freshetEventSchema, HEADERS, PRIORITY_TIERS, syncCommandSchema, syncCommandSubject, type FreshetEvent } from '@freshet/contracts';
 import { startTracing, type Tracing } from '@freshet/telemetry';
-import { deleteStreams, testNames, TEST_NATS_URL, waitFor } from '@freshet/testkit';
-import { busTopology } from './bus-topology';
-import { closeBus, connectBus } from './connect-bus';
+import { testNames, waitFor } from '@freshet/testkit';
 import { consumeByPriority } from './consume-by-priority';
 import { consumeDurable } from './consume-durable';
 import type { ConsumerHandle } from './consume-loop';
 import { ensureDurableConsumer } from './ensure-durable-consumer';
-import { ensureStreams } from './ensure-streams';
 import { ensurePriorityConsumers } from './priority-consumers';
 import { publishEvent } from './publish-event';
 import { publishSyncCommand } from './publish-sync-command';
 import { requestJson } from './request-json';
 import { respondJson } from './respond-json';
-import { asPublished, recordingLogger, sampleContentCreated, sampleSyncCommand } from './testing/bus-test-support';
+import { asPublished, recordingLogger, sampleContentCreated, sampleSyncCommand, testBusWithStreams } from './testing/bus-test-support';
 
 const n = testNames('trace');
 const { logger } = recordingLogger();
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
-let nc: NatsConnection;
-let js: JetStreamClient;
 const handles: ConsumerHandle[] = [];
 
-beforeAll(async () => {
+// Registration order matters: vitest runs beforeAll hooks in order and afterAll hooks in
+// reverse, so tracing starts before the bus connects and shuts down after it closes, and
+// the consumers stop before their streams are deleted.
+beforeAll(() => {
   tracing = startTracing({ service: 'bus-test', logger: pino({ level: 'silent' }), env: {}, exporter });
-  nc = await connectBus({ servers: TEST_NATS_URL, name: 'bus-trace-test', logger });
-  js = jetstream(nc);
-  await ensureStreams(nc, busTopology({ prefix: n.subjectPrefix, eventsStream: n.eventsStream, commandsStream: n.commandsStream, eventsMaxAgeMs: 3_600_000 }), logger);
 });
+afterAll(() => tracing.shutdown());
+const bus = testBusWithStreams(n, 'bus-trace-test', logger);
 afterAll(async () => {
   await Promise.all(handles.map((h) => h.stop()));
-  await deleteStreams([n.eventsStream, n.commandsStream]);
-  await closeBus(nc);
-  await tracing.shutdown();
 });
 beforeEach(() => exporter.reset());
 
@@ -69,11 +61,11 @@ async function inRoot(fn: () => Promise<unknown>): Promise<Span> {
 describe('trace context on the bus', () => {
   it('an event published in a trace carries a publish span in its headers (not its body), and its consumer continues it', async () => {
     const durable = `${n.id}-events`;
-    await ensureDurableConsumer(nc, { stream: n.eventsStream, durable, filterSubject: `${n.subjectPrefix}.evt.acme.orders.>`, ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 5 });
+    await ensureDurableConsumer(bus.nc, { stream: n.eventsStream, durable, filterSubject: `${n.subjectPrefix}.evt.acme.orders.>`, ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 5 });
     const handled: { event: FreshetEvent; traceId: string | undefined }[] = [];
     handles.push(
       await consumeDurable({
-        nc,
+        nc: bus.nc,
         stream: n.eventsStream,
         durable,
         schema: freshetEventSchema,
@@ -87,7 +79,7 @@ describe('trace context on the bus', () => {
     );
     const { trace: _stored, ...untraced } = sampleContentCreated();
     const event = untraced as FreshetEvent;
-    const caller = await inRoot(() => publishEvent(js, n.subjectPrefix, event));
+    const caller = await inRoot(() => publishEvent(bus.js, n.subjectPrefix, event));
     await waitFor(() => handled.length === 1 && named('handler-work'), { message: 'event handled' });
 
     const publish = named('publish content.created');
@@ -100,7 +92,7 @@ describe('trace context on the bus', () => {
       'messaging.message.id': event.id,
     });
     childOf(publish, caller);
-    const stored = await (await jetstreamManager(nc)).streams.getMessage(n.eventsStream, { last_by_subj: `${n.subjectPrefix}.evt.acme.orders.content.created` });
+    const stored = await (await jetstreamManager(bus.nc)).streams.getMessage(n.eventsStream, { last_by_subj: `${n.subjectPrefix}.evt.acme.orders.content.created` });
     expect(stored?.header.get(HEADERS.traceparent)).toBe(`00-${publish?.spanContext().traceId}-${publish?.spanContext().spanId}-01`);
     expect(stored?.json<FreshetEvent>()).toEqual(event);
 
@@ -115,12 +107,12 @@ describe('trace context on the bus', () => {
   it('an event read back from the store is published in the trace of the write that made it, from any context', async () => {
     const event = sampleContentCreated({ source: 'stored' });
     const storedParent = event.trace?.traceparent.split('-') ?? [];
-    await publishEvent(js, n.subjectPrefix, event); // outside any span: the relay's situation
+    await publishEvent(bus.js, n.subjectPrefix, event); // outside any span: the relay's situation
     const publish = named('publish content.created');
     expect(publish?.spanContext().traceId).toBe(storedParent[1]);
     expect(publish?.parentSpanContext?.spanId).toBe(storedParent[2]);
     expect(publish?.parentSpanContext?.isRemote).toBe(true);
-    const stored = await (await jetstreamManager(nc)).streams.getMessage(n.eventsStream, { last_by_subj: `${n.subjectPrefix}.evt.acme.stored.content.created` });
+    const stored = await (await jetstreamManager(bus.nc)).streams.getMessage(n.eventsStream, { last_by_subj: `${n.subjectPrefix}.evt.acme.stored.content.created` });
     expect(stored?.json<FreshetEvent>()).toEqual(asPublished(event));
     expect(stored?.header.get(HEADERS.tracestate)).toBe('vendor=1');
   });
@@ -128,12 +120,12 @@ describe('trace context on the bus', () => {
   it('starts no trace: an untraced publish sends no trace headers and makes no span, and its consumer makes none either', async () => {
     const durable = `${n.id}-untraced`;
     const subject = `${n.subjectPrefix}.evt.acme.untraced.>`;
-    await ensureDurableConsumer(nc, { stream: n.eventsStream, durable, filterSubject: subject, ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 5 });
+    await ensureDurableConsumer(bus.nc, { stream: n.eventsStream, durable, filterSubject: subject, ackWaitMs: 30_000, maxAckPending: 10, maxDeliver: 5 });
     const seen: (string | undefined)[] = [];
     handles.push(
-      await consumeDurable({ nc, stream: n.eventsStream, durable, schema: freshetEventSchema, logger, handler: (_e, ctx) => (seen.push(ctx.headers[HEADERS.traceparent]), { ack: true }) }),
+      await consumeDurable({ nc: bus.nc, stream: n.eventsStream, durable, schema: freshetEventSchema, logger, handler: (_e, ctx) => (seen.push(ctx.headers[HEADERS.traceparent]), { ack: true }) }),
     );
-    await publishEvent(js, n.subjectPrefix, asPublished(sampleContentCreated({ source: 'untraced' })));
+    await publishEvent(bus.js, n.subjectPrefix, asPublished(sampleContentCreated({ source: 'untraced' })));
     await waitFor(() => seen.length === 1, { message: 'untraced event handled' });
     expect(seen).toEqual([undefined]);
     expect(spans()).toEqual([]);
@@ -141,12 +133,12 @@ describe('trace context on the bus', () => {
 
   it('a sync command carries its trace to the priority worker, whose handler runs inside it', async () => {
     const tiers = PRIORITY_TIERS.map((tier) => ({ name: tier, durable: `${n.id}-${tier}`, filterSubject: syncCommandSubject(n.subjectPrefix, tier) }));
-    await ensurePriorityConsumers(nc, { stream: n.commandsStream, tiers, ackWaitMs: 30_000, maxAckPending: 100, maxDeliver: 5 });
+    await ensurePriorityConsumers(bus.nc, { stream: n.commandsStream, tiers, ackWaitMs: 30_000, maxAckPending: 100, maxDeliver: 5 });
     const ran: (string | undefined)[] = [];
     const bodies: object[] = [];
     handles.push(
       await consumeByPriority({
-        nc,
+        nc: bus.nc,
         stream: n.commandsStream,
         tiers,
         schema: syncCommandSchema,
@@ -162,7 +154,7 @@ describe('trace context on the bus', () => {
     // A command sent later from a timer (the scheduler's sweep) with the job's kept context.
     const kept = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
     const command = { ...sampleSyncCommand(10), trace: kept };
-    await publishSyncCommand(js, n.subjectPrefix, command);
+    await publishSyncCommand(bus.js, n.subjectPrefix, command);
     await waitFor(() => ran.length === 1 && named(`process ${n.id}-p10`), { message: 'command handled' });
     expect(ran).toEqual(['0af7651916cd43dd8448eb211c80319c']);
     const publish = named('publish sync.requested');
@@ -178,7 +170,7 @@ describe('trace context on the bus', () => {
     const subject = `${n.subjectPrefix}.rpc.test.echo`;
     const inside: (string | undefined)[] = [];
     const sub = respondJson(
-      nc,
+      bus.nc,
       subject,
       z.object({ say: z.string() }),
       logger,
@@ -191,8 +183,8 @@ describe('trace context on the bus', () => {
     try {
       const reply = z.object({ ok: z.boolean() }).loose();
       const caller = await inRoot(async () => {
-        await requestJson(nc, subject, { say: 'hi' }, reply, 2_000);
-        await requestJson(nc, subject, { say: 'no' }, reply, 2_000);
+        await requestJson(bus.nc, subject, { say: 'hi' }, reply, 2_000);
+        await requestJson(bus.nc, subject, { say: 'no' }, reply, 2_000);
       });
       await waitFor(() => spans().filter((s) => s.name === 'respond rpc.test.echo').length === 2, { message: 'both answers traced' });
       const requests = spans().filter((s) => s.name === 'request rpc.test.echo');
