@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { publishSyncCommand } from '@freshet/bus';
-import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL } from '@freshet/testkit';
+import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, freePort } from '@freshet/testkit';
 import { AppProcess } from '../dev/app-process';
-import { freePort } from '../dev/free-port';
 
 export interface BenchStack {
   sim: string;

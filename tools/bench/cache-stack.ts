@@ -8,9 +8,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
 import { requestJson, streamLastSequence } from '@freshet/bus';
 import { RPC, revalidateReplySchema, rpcSubject } from '@freshet/contracts';
-import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL, type TestNames } from '@freshet/testkit';
+import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL, type TestNames, freePort } from '@freshet/testkit';
 import { AppProcess } from '../dev/app-process';
-import { freePort } from '../dev/free-port';
 
 export const TENANT = 'bench';
 

@@ -13,10 +13,9 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 import { pino } from 'pino';
 import { publishEvent, respondJson } from '@freshet/bus';
 import { RPC, getSourceReplySchema, getSourceRequestSchema, rpcSubject } from '@freshet/contracts';
-import { deleteStreams, testNames, TEST_NATS_URL, type TestNames } from '@freshet/testkit';
+import { deleteStreams, testNames, TEST_NATS_URL, type TestNames, freePort } from '@freshet/testkit';
 import { AppProcess } from '../dev/app-process';
 import { DEV_JWT_SECRET, devToken } from '../dev/dev-token';
-import { freePort } from '../dev/free-port';
 import { Histogram, SOURCE, TENANT, hrUs, tickEvent, type ClientCommand, type ClientKind, type ClientReply, type OpenResult, type WindowReport } from './fanout-shared';
 
 export type TargetName = 'freshet' | 'raw' | 'socketio';

@@ -2,8 +2,7 @@
 // .freshet/logs/, everything removed afterwards.
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL } from '@freshet/testkit';
-import { freePort } from '../dev/free-port';
+import { deleteStreams, dropSchema, testNames, TEST_DATABASE_URL, TEST_NATS_URL, TEST_REDIS_URL, freePort } from '@freshet/testkit';
 import { APP_NAMES, launchStack, type AppName, type RunningStack, type StackOptions } from '../dev/stack';
 
 export interface E2eStack extends RunningStack {

@@ -13,10 +13,9 @@
 // would itself be a stale read, and start one).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotPage, TenantOverview } from '@freshet/contracts';
-import { openSse, waitFor, type SseConnection, type SseEvent } from '@freshet/testkit';
+import { openSse, waitFor, type SseConnection, type SseEvent, freePort } from '@freshet/testkit';
 import { AppProcess } from '../dev/app-process';
 import { devAuth, requestRefresh } from '../dev/demo-seed';
-import { freePort } from '../dev/free-port';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 const TENANT = 'acme';

@@ -15,9 +15,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSse, OTLP_SPAN_KIND, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan, type SseConnection, type SseEvent } from '@freshet/testkit';
+import { openSse, OTLP_SPAN_KIND, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan, type SseConnection, type SseEvent, freePort } from '@freshet/testkit';
 import { devAuth, registerSource, requestRefresh, seedDataset } from '../dev/demo-seed';
-import { freePort } from '../dev/free-port';
 import { APP_NAMES, type AppName } from '../dev/stack';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 

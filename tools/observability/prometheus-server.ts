@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { freePort } from '../dev/free-port';
+import { freePort } from '@freshet/testkit';
 
 const run = promisify(execFile);
 

@@ -8,3 +8,4 @@ export { readComposeFile, composeServiceEnv, type ComposeFile, type ComposeServi
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startOtlpReceiver, flattenOtlpRequest, OTLP_SPAN_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { startNatsCluster, type NatsCluster } from './nats-cluster';
+export { freePort } from './free-port';
